@@ -1,0 +1,209 @@
+// Package events carries domain events between bounded contexts, in process
+// and durably.
+//
+// A writer publishes an Envelope inside its own transaction; for every
+// subscriber of that event type the bus enqueues a River job in that same
+// transaction, so the delivery exists if and only if the change committed.
+// After commit a River worker runs the subscriber's handler in a transaction
+// of its own that also records (subscriber, event_id) in
+// platform.processed_event: delivery is at least once, retried with back-off,
+// and its effect happens once per event even when a job runs twice.
+package events
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"tasktracker/internal/platform/postgres"
+)
+
+// Envelope is one published event.
+type Envelope struct {
+	EventID    uuid.UUID       `json:"event_id"`
+	Type       string          `json:"type"`
+	OccurredAt time.Time       `json:"occurred_at"`
+	ActorID    uuid.UUID       `json:"actor_id"` // uuid.Nil when the system acted
+	Payload    json.RawMessage `json:"payload"`
+}
+
+// New wraps payload in an envelope with a fresh UUIDv7 event id.
+func New(eventType string, actor uuid.UUID, at time.Time, payload any) (Envelope, error) {
+	raw, err := json.Marshal(payload)
+	if err != nil {
+		return Envelope{}, fmt.Errorf("events: encode %s: %w", eventType, err)
+	}
+	return Envelope{EventID: uuid.Must(uuid.NewV7()), Type: eventType, OccurredAt: at.UTC(), ActorID: actor, Payload: raw}, nil
+}
+
+// Decode unmarshals the payload into v.
+func (e Envelope) Decode(v any) error {
+	if err := json.Unmarshal(e.Payload, v); err != nil {
+		return fmt.Errorf("events: decode %s %s: %w", e.Type, e.EventID, err)
+	}
+	return nil
+}
+
+// Handler reacts to one event. Its ctx carries the delivery's transaction
+// (postgres.TxFrom), so repository writes made through it commit together
+// with the idempotency record.
+type Handler func(ctx context.Context, e Envelope) error
+
+// Publisher is what writers need: publish inside the transaction in ctx.
+type Publisher interface {
+	Publish(ctx context.Context, envs ...Envelope) error
+}
+
+// ErrNoTransaction is returned by Publish when ctx carries no transaction.
+var ErrNoTransaction = errors.New("events: Publish must run inside a transaction (postgres.TxRunner.InTx)")
+
+// Options tune delivery.
+type Options struct {
+	Logger       *slog.Logger
+	Workers      int           // concurrent deliveries (default 10)
+	PollInterval time.Duration // fallback poll when no insert notification arrives (default 250ms)
+}
+
+// Bus is the in-process event bus with durable delivery.
+type Bus struct {
+	runner postgres.TxRunner
+	client *river.Client[pgx.Tx]
+	logger *slog.Logger
+
+	mu       sync.RWMutex
+	byType   map[string][]string // event type → subscriber names
+	handlers map[string]Handler  // subscriber name → handler
+}
+
+const queue = "events"
+
+// NewBus builds a bus on pool. Subscribe before Start.
+func NewBus(pool *pgxpool.Pool, o Options) (*Bus, error) {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	b := &Bus{runner: postgres.TxRunner{Pool: pool}, logger: o.Logger,
+		byType: map[string][]string{}, handlers: map[string]Handler{}}
+	workers := river.NewWorkers()
+	if err := river.AddWorkerSafely(workers, &deliveryWorker{bus: b}); err != nil {
+		return nil, err
+	}
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Queues:            map[string]river.QueueConfig{queue: {MaxWorkers: cmpOr(o.Workers, 10)}},
+		Workers:           workers,
+		Logger:            o.Logger.With("component", "river"),
+		FetchCooldown:     10 * time.Millisecond,
+		FetchPollInterval: cmpOr(o.PollInterval, 250*time.Millisecond),
+		JobTimeout:        time.Minute,
+	})
+	if err != nil {
+		return nil, err
+	}
+	b.client = client
+	return b, nil
+}
+
+func cmpOr[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+// Subscribe registers handler under a stable subscriber name (it names the
+// queued deliveries and the idempotency records, so never rename one
+// lightly) for the given event types.
+func (b *Bus) Subscribe(subscriber string, handler Handler, eventTypes ...string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if _, dup := b.handlers[subscriber]; dup {
+		panic("events: subscriber " + subscriber + " registered twice")
+	}
+	b.handlers[subscriber] = handler
+	for _, t := range eventTypes {
+		b.byType[t] = append(b.byType[t], subscriber)
+	}
+}
+
+// Publish enqueues one delivery per subscriber of each event, inside the
+// transaction that ctx carries.
+func (b *Bus) Publish(ctx context.Context, envs ...Envelope) error {
+	tx, ok := postgres.TxFrom(ctx)
+	if !ok {
+		return ErrNoTransaction
+	}
+	b.mu.RLock()
+	var params []river.InsertManyParams
+	for _, e := range envs {
+		for _, s := range b.byType[e.Type] {
+			params = append(params, river.InsertManyParams{
+				Args:       delivery{Subscriber: s, Event: e},
+				InsertOpts: &river.InsertOpts{Queue: queue, MaxAttempts: 25},
+			})
+		}
+	}
+	b.mu.RUnlock()
+	if len(params) == 0 {
+		return nil
+	}
+	if _, err := b.client.InsertManyTx(ctx, tx, params); err != nil {
+		return fmt.Errorf("events: enqueue: %w", postgres.MapError(err))
+	}
+	return nil
+}
+
+// Start begins delivering queued events.
+func (b *Bus) Start(ctx context.Context) error { return b.client.Start(ctx) }
+
+// Stop lets running deliveries finish (until ctx ends) and stops.
+func (b *Bus) Stop(ctx context.Context) error { return b.client.Stop(ctx) }
+
+type delivery struct {
+	Subscriber string   `json:"subscriber"`
+	Event      Envelope `json:"event"`
+}
+
+func (delivery) Kind() string { return "event_delivery" }
+
+type deliveryWorker struct {
+	river.WorkerDefaults[delivery]
+	bus *Bus
+}
+
+func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[delivery]) error {
+	w.bus.mu.RLock()
+	h := w.bus.handlers[job.Args.Subscriber]
+	w.bus.mu.RUnlock()
+	if h == nil {
+		return fmt.Errorf("events: no subscriber %q in this process", job.Args.Subscriber)
+	}
+	e := job.Args.Event
+	err := w.bus.runner.InTx(ctx, func(ctx context.Context) error {
+		tag, err := w.bus.runner.Conn(ctx).Exec(ctx,
+			`INSERT INTO platform.processed_event (subscriber, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+			job.Args.Subscriber, e.EventID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return nil // delivered before: the effect is already committed
+		}
+		return h(ctx, e)
+	})
+	if err != nil {
+		w.bus.logger.WarnContext(ctx, "event delivery failed", "subscriber", job.Args.Subscriber,
+			"event_type", e.Type, "event_id", e.EventID, "attempt", job.Attempt, "error", err)
+	}
+	return err
+}

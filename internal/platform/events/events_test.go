@@ -1,0 +1,173 @@
+package events_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"tasktracker/internal/platform/events"
+	"tasktracker/internal/platform/pgtest"
+	"tasktracker/internal/platform/postgres"
+)
+
+type recorder struct {
+	mu   sync.Mutex
+	seen []uuid.UUID
+	fail int // fail this many deliveries first
+}
+
+func (r *recorder) handle(ctx context.Context, e events.Envelope) error {
+	if _, ok := postgres.TxFrom(ctx); !ok {
+		return errors.New("handler ran without a transaction")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail > 0 {
+		r.fail--
+		return errors.New("transient failure")
+	}
+	r.seen = append(r.seen, e.EventID)
+	return nil
+}
+
+func (r *recorder) ids() []uuid.UUID {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]uuid.UUID(nil), r.seen...)
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+
+func TestEventEnqueuedOnlyWhenTransactionCommits(t *testing.T) {
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	bus, err := events.NewBus(pool, events.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	bus.Subscribe("test.recorder", rec.handle, "ThingHappened")
+	runner := postgres.TxRunner{Pool: pool}
+
+	committed, _ := events.New("ThingHappened", uuid.Nil, time.Now(), map[string]string{"n": "1"})
+	rolledBack, _ := events.New("ThingHappened", uuid.Nil, time.Now(), map[string]string{"n": "2"})
+	ignored, _ := events.New("OtherThing", uuid.Nil, time.Now(), nil)
+	if err := runner.InTx(ctx, func(ctx context.Context) error { return bus.Publish(ctx, committed, ignored) }); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	if err := runner.InTx(ctx, func(ctx context.Context) error {
+		if err := bus.Publish(ctx, rolledBack); err != nil {
+			return err
+		}
+		return boom
+	}); !errors.Is(err, boom) {
+		t.Fatalf("got %v", err)
+	}
+	if err := bus.Publish(ctx, committed); !errors.Is(err, events.ErrNoTransaction) {
+		t.Fatalf("Publish outside a transaction: got %v, want ErrNoTransaction", err)
+	}
+	var queued int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'event_delivery'`).Scan(&queued); err != nil {
+		t.Fatal(err)
+	}
+	if queued != 1 {
+		t.Fatalf("queued deliveries = %d, want 1 (only the committed event, one subscriber)", queued)
+	}
+
+	if err := bus.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer bus.Stop(ctx)
+	waitFor(t, "delivery", func() bool { return len(rec.ids()) == 1 })
+	if got := rec.ids()[0]; got != committed.EventID {
+		t.Fatalf("delivered %s, want %s", got, committed.EventID)
+	}
+}
+
+func TestDeliveredAfterRestartAndRetried(t *testing.T) {
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	runner := postgres.TxRunner{Pool: pool}
+
+	// The first process publishes and dies before delivering anything.
+	first, err := events.NewBus(pool, events.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.Subscribe("test.recorder", (&recorder{}).handle, "ThingHappened")
+	e, _ := events.New("ThingHappened", uuid.Nil, time.Now(), nil)
+	if err := runner.InTx(ctx, func(ctx context.Context) error { return first.Publish(ctx, e) }); err != nil {
+		t.Fatal(err)
+	}
+
+	// The restarted process delivers it, after one failed attempt.
+	rec := &recorder{fail: 1}
+	second, err := events.NewBus(pool, events.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second.Subscribe("test.recorder", rec.handle, "ThingHappened")
+	// A retried job is scheduled seconds later; make it due now.
+	if err := second.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer second.Stop(ctx)
+	waitFor(t, "a failed attempt", func() bool {
+		var errs int
+		_ = pool.QueryRow(ctx, `SELECT coalesce(array_length(errors, 1), 0) FROM river_job WHERE kind = 'event_delivery'`).Scan(&errs)
+		return errs >= 1
+	})
+	if _, err := pool.Exec(ctx, `UPDATE river_job SET scheduled_at = now() WHERE state = 'retryable'`); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "redelivery", func() bool { return len(rec.ids()) == 1 })
+	if rec.ids()[0] != e.EventID {
+		t.Fatal("wrong event delivered")
+	}
+}
+
+func TestRedeliveryHasNoSecondEffect(t *testing.T) {
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	runner := postgres.TxRunner{Pool: pool}
+	bus, err := events.NewBus(pool, events.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	bus.Subscribe("test.recorder", rec.handle, "ThingHappened")
+	e, _ := events.New("ThingHappened", uuid.Nil, time.Now(), nil)
+	// The same event published twice (a job queued twice) takes effect once.
+	for i := 0; i < 2; i++ {
+		if err := runner.InTx(ctx, func(ctx context.Context) error { return bus.Publish(ctx, e) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := bus.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer bus.Stop(ctx)
+	waitFor(t, "both jobs to finish", func() bool {
+		var done int
+		_ = pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state = 'completed'`).Scan(&done)
+		return done == 2
+	})
+	if n := len(rec.ids()); n != 1 {
+		t.Fatalf("handler took effect %d times, want 1", n)
+	}
+}
