@@ -51,7 +51,6 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-
 func TestEventEnqueuedOnlyWhenTransactionCommits(t *testing.T) {
 	pool := pgtest.New(t)
 	ctx := context.Background()

@@ -93,7 +93,9 @@ func Invalid(field, message string) *Error {
 type Validation struct{ fields []FieldError }
 
 // Add records that field is invalid.
-func (v *Validation) Add(field, message string) { v.fields = append(v.fields, FieldError{field, message}) }
+func (v *Validation) Add(field, message string) {
+	v.fields = append(v.fields, FieldError{field, message})
+}
 
 // Check records message for field unless ok.
 func (v *Validation) Check(ok bool, field, message string) {
