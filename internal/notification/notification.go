@@ -6,12 +6,17 @@ package notification
 import (
 	"context"
 	"log/slog"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 
+	"tasktracker/internal/notification/adapters/httpapi"
+	"tasktracker/internal/notification/adapters/postgres"
+	"tasktracker/internal/notification/app"
 	"tasktracker/internal/platform/events"
 	"tasktracker/internal/platform/kernel"
 )
@@ -40,17 +45,53 @@ type Deps struct {
 }
 
 // Module is the wired notification context.
-type Module struct{ deps Deps }
+type Module struct {
+	deps    Deps
+	hub     *app.Hub
+	service *app.Service
+}
 
 // New wires the module.
-func New(d Deps) *Module { return &Module{deps: d} }
+func New(d Deps) *Module {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	store := postgres.NewStore(d.Pool)
+	hub := app.NewHub()
+	svc := app.New(app.Deps{Watchers: store, Notifications: store, Directory: store,
+		Tasks: d.Tasks, Sessions: d.Sessions, Feed: hub, Clock: d.Clock, IDs: d.IDs, Logger: d.Logger,
+		Heartbeat: d.Heartbeat})
+	return &Module{deps: d, hub: hub, service: svc}
+}
 
 // Routes mounts the HTTP API; auth guards every route.
-func (m *Module) Routes(e *echo.Echo, auth echo.MiddlewareFunc) {}
+func (m *Module) Routes(e *echo.Echo, auth echo.MiddlewareFunc) {
+	httpapi.Handlers{Inbox: m.service, Watching: m.service, Live: m.service}.Routes(e, auth)
+}
 
-// Subscribe registers the module's reactions to other contexts' events.
-func (m *Module) Subscribe(bus *events.Bus) {}
+// Subscribe registers the module's reactions to other contexts' events:
+// one subscriber per event type, named "notification.<event>" (e.g.
+// notification.comment_added).
+func (m *Module) Subscribe(bus *events.Bus) {
+	hs := m.service.Handlers()
+	types := make([]string, 0, len(hs))
+	for t := range hs {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	for _, t := range types {
+		_, what, _ := strings.Cut(t, ".")
+		bus.Subscribe("notification."+what, hs[t], t)
+	}
+}
 
 // Start runs the module's background work (the LISTEN loop feeding live
-// streams) until ctx ends.
-func (m *Module) Start(ctx context.Context) error { return nil }
+// streams) until ctx ends; then it ends the open streams.
+func (m *Module) Start(ctx context.Context) error {
+	defer m.hub.Close()
+	return postgres.Listen(ctx, m.deps.Pool, m.hub, m.deps.Logger)
+}
+
+// CloseStreams ends every open live stream of this instance (for a graceful
+// shutdown, which otherwise waits for streams to end).
+func (m *Module) CloseStreams() { m.hub.Close() }

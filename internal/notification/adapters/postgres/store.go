@@ -1,0 +1,290 @@
+// Package postgres is the notification context's storage: watchers,
+// notifications and the local projections of task titles and usernames, in
+// the notification schema; plus the LISTEN loop that feeds live streams.
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"tasktracker/internal/notification/domain"
+	"tasktracker/internal/notification/ports"
+	"tasktracker/internal/platform/postgres"
+)
+
+// Channel is the NOTIFY channel a stored notification is announced on.
+const Channel = "notification_created"
+
+// Store implements the driven storage ports. Its methods join the
+// transaction the context carries (an event delivery's, or a request's).
+type Store struct{ runner postgres.TxRunner }
+
+var (
+	_ ports.Watchers      = (*Store)(nil)
+	_ ports.Notifications = (*Store)(nil)
+	_ ports.Directory     = (*Store)(nil)
+)
+
+// NewStore builds the store on pool.
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{runner: postgres.TxRunner{Pool: pool}} }
+
+// ---- watchers ----
+
+func (s *Store) AddWatchers(ctx context.Context, ws ...domain.Watcher) error {
+	b := &pgx.Batch{}
+	for _, w := range ws {
+		b.Queue(`INSERT INTO notification.watcher (task_id, user_id, source, created_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (task_id, user_id) DO NOTHING`, w.TaskID(), w.UserID(), string(w.Source()), w.CreatedAt())
+	}
+	return postgres.MapError(s.runner.Conn(ctx).SendBatch(ctx, b).Close())
+}
+
+func (s *Store) RemoveWatcher(ctx context.Context, taskID, userID uuid.UUID) error {
+	_, err := s.runner.Conn(ctx).Exec(ctx, `DELETE FROM notification.watcher WHERE task_id = $1 AND user_id = $2`, taskID, userID)
+	return postgres.MapError(err)
+}
+
+func (s *Store) WatcherIDs(ctx context.Context, taskID uuid.UUID) ([]uuid.UUID, error) {
+	rows, err := s.runner.Conn(ctx).Query(ctx, `SELECT user_id FROM notification.watcher WHERE task_id = $1 ORDER BY created_at, user_id`, taskID)
+	if err != nil {
+		return nil, postgres.MapError(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	return ids, postgres.MapError(err)
+}
+
+func (s *Store) ListWatchers(ctx context.Context, taskID uuid.UUID, after *ports.WatcherCursor, limit int) ([]domain.Watcher, error) {
+	var rows pgx.Rows
+	var err error
+	const cols = `SELECT task_id, user_id, source, created_at FROM notification.watcher `
+	if after == nil {
+		rows, err = s.runner.Conn(ctx).Query(ctx, cols+`WHERE task_id = $1 ORDER BY created_at, user_id LIMIT $2`, taskID, limit)
+	} else {
+		rows, err = s.runner.Conn(ctx).Query(ctx, cols+`WHERE task_id = $1 AND (created_at, user_id) > ($2, $3)
+			ORDER BY created_at, user_id LIMIT $4`, taskID, after.CreatedAt, after.UserID, limit)
+	}
+	if err != nil {
+		return nil, postgres.MapError(err)
+	}
+	ws, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Watcher, error) {
+		var task, user uuid.UUID
+		var source string
+		var at time.Time
+		err := r.Scan(&task, &user, &source, &at)
+		return domain.RehydrateWatcher(task, user, domain.Source(source), at), err
+	})
+	return ws, postgres.MapError(err)
+}
+
+func (s *Store) DropTaskWatchers(ctx context.Context, taskID uuid.UUID) error {
+	_, err := s.runner.Conn(ctx).Exec(ctx, `DELETE FROM notification.watcher WHERE task_id = $1`, taskID)
+	return postgres.MapError(err)
+}
+
+// ---- notifications ----
+
+// wire is a notification as stored and as announced on the channel.
+type wire struct {
+	ID          uuid.UUID  `json:"id"`
+	RecipientID uuid.UUID  `json:"recipient_id"`
+	EventID     uuid.UUID  `json:"event_id"`
+	Type        string     `json:"type"`
+	TaskID      uuid.UUID  `json:"task_id"`
+	ActorID     *uuid.UUID `json:"actor_id"`
+	Text        string     `json:"text"`
+	ReadAt      *time.Time `json:"read_at"`
+	CreatedAt   time.Time  `json:"created_at"`
+}
+
+func toWire(n domain.Notification) wire {
+	w := wire{ID: n.ID(), RecipientID: n.RecipientID(), EventID: n.EventID(), Type: string(n.Type()),
+		TaskID: n.TaskID(), Text: n.Text(), ReadAt: n.ReadAt(), CreatedAt: n.CreatedAt()}
+	if a := n.ActorID(); a != uuid.Nil {
+		w.ActorID = &a
+	}
+	return w
+}
+
+func (w wire) domain() domain.Notification {
+	actor := uuid.Nil
+	if w.ActorID != nil {
+		actor = *w.ActorID
+	}
+	return domain.RehydrateNotification(w.ID, w.RecipientID, w.EventID, domain.Type(w.Type), w.TaskID, actor,
+		w.Text, w.ReadAt, w.CreatedAt)
+}
+
+const notificationCols = `id, recipient_id, event_id, type, task_id, actor_id, text, read_at, created_at`
+
+func scanNotification(r pgx.CollectableRow) (domain.Notification, error) {
+	var w wire
+	err := r.Scan(&w.ID, &w.RecipientID, &w.EventID, &w.Type, &w.TaskID, &w.ActorID, &w.Text, &w.ReadAt, &w.CreatedAt)
+	return w.domain(), err
+}
+
+// Add stores the notifications whose (event, recipient) is new and, in the
+// same statement, announces each on Channel: PostgreSQL sends the NOTIFY
+// when (and only if) the transaction commits.
+func (s *Store) Add(ctx context.Context, ns ...domain.Notification) ([]domain.Notification, error) {
+	if len(ns) == 0 {
+		return nil, nil
+	}
+	b := &pgx.Batch{}
+	for _, n := range ns {
+		w := toWire(n)
+		payload, err := json.Marshal(w)
+		if err != nil {
+			return nil, err
+		}
+		b.Queue(`WITH ins AS (
+				INSERT INTO notification.notification (`+notificationCols+`)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+				ON CONFLICT (event_id, recipient_id) DO NOTHING
+				RETURNING id)
+			SELECT pg_notify($10, $11) FROM ins`,
+			w.ID, w.RecipientID, w.EventID, w.Type, w.TaskID, w.ActorID, w.Text, w.ReadAt, w.CreatedAt, Channel, string(payload))
+	}
+	br := s.runner.Conn(ctx).SendBatch(ctx, b)
+	defer br.Close()
+	var added []domain.Notification
+	for _, n := range ns {
+		tag, err := br.Exec()
+		if err != nil {
+			return nil, postgres.MapError(err)
+		}
+		if tag.RowsAffected() == 1 {
+			added = append(added, n)
+		}
+	}
+	return added, postgres.MapError(br.Close())
+}
+
+func (s *Store) List(ctx context.Context, recipient uuid.UUID, q ports.InboxQuery) ([]domain.Notification, error) {
+	sql := `SELECT ` + notificationCols + ` FROM notification.notification WHERE recipient_id = $1`
+	if q.UnreadOnly {
+		sql += ` AND read_at IS NULL`
+	}
+	args := []any{recipient, q.Limit}
+	if q.Before != nil {
+		sql += ` AND id < $3`
+		args = append(args, *q.Before)
+	}
+	rows, err := s.runner.Conn(ctx).Query(ctx, sql+` ORDER BY id DESC LIMIT $2`, args...)
+	if err != nil {
+		return nil, postgres.MapError(err)
+	}
+	ns, err := pgx.CollectRows(rows, scanNotification)
+	return ns, postgres.MapError(err)
+}
+
+func (s *Store) After(ctx context.Context, recipient, after uuid.UUID, limit int) ([]domain.Notification, error) {
+	rows, err := s.runner.Conn(ctx).Query(ctx, `SELECT `+notificationCols+` FROM notification.notification
+		WHERE recipient_id = $1 AND id > $2 ORDER BY id LIMIT $3`, recipient, after, limit)
+	if err != nil {
+		return nil, postgres.MapError(err)
+	}
+	ns, err := pgx.CollectRows(rows, scanNotification)
+	return ns, postgres.MapError(err)
+}
+
+func (s *Store) UnreadCount(ctx context.Context, recipient uuid.UUID) (int, error) {
+	var n int
+	err := s.runner.Conn(ctx).QueryRow(ctx, `SELECT count(*) FROM notification.notification
+		WHERE recipient_id = $1 AND read_at IS NULL`, recipient).Scan(&n)
+	return n, postgres.MapError(err)
+}
+
+// Update loads the recipient's notification id for update, runs fn and
+// saves it. Another recipient's notification is not found.
+func (s *Store) Update(ctx context.Context, recipient, id uuid.UUID, fn func(*domain.Notification) error) (domain.Notification, error) {
+	var out domain.Notification
+	err := s.runner.InTx(ctx, func(ctx context.Context) error {
+		conn := s.runner.Conn(ctx)
+		rows, err := conn.Query(ctx, `SELECT `+notificationCols+` FROM notification.notification
+			WHERE id = $1 AND recipient_id = $2 FOR UPDATE`, id, recipient)
+		if err != nil {
+			return err
+		}
+		n, err := pgx.CollectExactlyOneRow(rows, scanNotification)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return domain.ErrNotificationNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(&n); err != nil {
+			return err
+		}
+		if _, err := conn.Exec(ctx, `UPDATE notification.notification SET read_at = $2 WHERE id = $1`, id, n.ReadAt()); err != nil {
+			return err
+		}
+		out = n
+		return nil
+	})
+	return out, postgres.MapError(err)
+}
+
+func (s *Store) MarkAllRead(ctx context.Context, recipient uuid.UUID, now time.Time) (int, error) {
+	tag, err := s.runner.Conn(ctx).Exec(ctx, `UPDATE notification.notification SET read_at = $2
+		WHERE recipient_id = $1 AND read_at IS NULL`, recipient, now)
+	if err != nil {
+		return 0, postgres.MapError(err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// DropRecipient removes the user's notifications and watches.
+func (s *Store) DropRecipient(ctx context.Context, userID uuid.UUID) error {
+	b := &pgx.Batch{}
+	b.Queue(`DELETE FROM notification.notification WHERE recipient_id = $1`, userID)
+	b.Queue(`DELETE FROM notification.watcher WHERE user_id = $1`, userID)
+	return postgres.MapError(s.runner.Conn(ctx).SendBatch(ctx, b).Close())
+}
+
+// ---- directory ----
+
+func (s *Store) PutTask(ctx context.Context, taskID uuid.UUID, title string) error {
+	_, err := s.runner.Conn(ctx).Exec(ctx, `INSERT INTO notification.task_ref (task_id, title) VALUES ($1, $2)
+		ON CONFLICT (task_id) DO UPDATE SET title = excluded.title`, taskID, title)
+	return postgres.MapError(err)
+}
+
+func (s *Store) DropTask(ctx context.Context, taskID uuid.UUID) error {
+	_, err := s.runner.Conn(ctx).Exec(ctx, `DELETE FROM notification.task_ref WHERE task_id = $1`, taskID)
+	return postgres.MapError(err)
+}
+
+func (s *Store) TaskTitle(ctx context.Context, taskID uuid.UUID) (string, error) {
+	return s.lookup(ctx, `SELECT title FROM notification.task_ref WHERE task_id = $1`, taskID)
+}
+
+func (s *Store) PutUser(ctx context.Context, userID uuid.UUID, username, displayName string) error {
+	_, err := s.runner.Conn(ctx).Exec(ctx, `INSERT INTO notification.user_ref (user_id, username, display_name) VALUES ($1, $2, $3)
+		ON CONFLICT (user_id) DO UPDATE SET username = excluded.username, display_name = excluded.display_name`,
+		userID, username, displayName)
+	return postgres.MapError(err)
+}
+
+func (s *Store) DropUser(ctx context.Context, userID uuid.UUID) error {
+	_, err := s.runner.Conn(ctx).Exec(ctx, `DELETE FROM notification.user_ref WHERE user_id = $1`, userID)
+	return postgres.MapError(err)
+}
+
+func (s *Store) Username(ctx context.Context, userID uuid.UUID) (string, error) {
+	return s.lookup(ctx, `SELECT username FROM notification.user_ref WHERE user_id = $1`, userID)
+}
+
+func (s *Store) lookup(ctx context.Context, sql string, id uuid.UUID) (string, error) {
+	var v string
+	err := s.runner.Conn(ctx).QueryRow(ctx, sql, id).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return v, postgres.MapError(err)
+}
