@@ -32,9 +32,26 @@ CREATE INDEX notification_unread_idx ON notification.notification (recipient_id,
 
 -- Small local projections of other contexts, fed by their events, so texts
 -- can name the task and the actor without asking them.
+-- deleted_at is a tombstone: an event about the task delivered after its
+-- TaskDeleted (delivery is unordered) adds no watcher.
 CREATE TABLE notification.task_ref (
-    task_id uuid PRIMARY KEY,
-    title   text NOT NULL
+    task_id    uuid PRIMARY KEY,
+    title      text NOT NULL,
+    deleted_at timestamptz
+);
+
+-- The watcher-facing form of each event that notifies a task's watchers.
+-- Deliveries run concurrently and unordered, so a watch can be stored after
+-- an event it should have heard of (a comment processed before the task's
+-- creation): the late watch then catches up from this log.
+CREATE TABLE notification.task_event (
+    task_id     uuid        NOT NULL,
+    event_id    uuid        NOT NULL,
+    type        text        NOT NULL,
+    actor_id    uuid,
+    text        text        NOT NULL,
+    occurred_at timestamptz NOT NULL,
+    PRIMARY KEY (task_id, event_id)
 );
 CREATE TABLE notification.user_ref (
     user_id      uuid PRIMARY KEY,

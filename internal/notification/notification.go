@@ -58,7 +58,7 @@ func New(d Deps) *Module {
 	}
 	store := postgres.NewStore(d.Pool)
 	hub := app.NewHub()
-	svc := app.New(app.Deps{Watchers: store, Notifications: store, Directory: store,
+	svc := app.New(app.Deps{Watchers: store, Notifications: store, Directory: store, TaskLog: store,
 		Tasks: d.Tasks, Sessions: d.Sessions, Feed: hub, Clock: d.Clock, IDs: d.IDs, Logger: d.Logger,
 		Heartbeat: d.Heartbeat})
 	return &Module{deps: d, hub: hub, service: svc}

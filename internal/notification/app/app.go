@@ -19,6 +19,7 @@ type Deps struct {
 	Watchers      ports.Watchers
 	Notifications ports.Notifications
 	Directory     ports.Directory
+	TaskLog       ports.TaskLog
 	Tasks         ports.TaskLookup
 	Sessions      ports.Sessions
 	Feed          ports.Feed

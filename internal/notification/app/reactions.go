@@ -18,24 +18,51 @@ import (
 // are unique per (event, recipient), so a redelivered event adds nothing.
 
 // Handlers maps the event types the context consumes to their reactions.
+// The reactions to one task's events are serialised by a lock on the task
+// (they read and write its watchers), so two concurrent deliveries cannot
+// both miss each other's effect.
 func (s *Service) Handlers() map[string]events.Handler {
 	return map[string]events.Handler{
-		tevents.TypeTaskCreated:       s.OnTaskCreated,
+		tevents.TypeTaskCreated:       s.perTask(s.OnTaskCreated),
 		tevents.TypeTaskUpdated:       s.OnTaskUpdated,
-		tevents.TypeTaskAssigned:      s.OnTaskAssigned,
+		tevents.TypeTaskAssigned:      s.perTask(s.OnTaskAssigned),
 		tevents.TypeTaskUnassigned:    s.OnTaskUnassigned,
-		tevents.TypeTaskStatusChanged: s.OnTaskStatusChanged,
-		tevents.TypeTaskDeleted:       s.OnTaskDeleted,
-		cevents.TypeCommentAdded:      s.OnCommentAdded,
+		tevents.TypeTaskStatusChanged: s.perTask(s.OnTaskStatusChanged),
+		tevents.TypeTaskDeleted:       s.perTask(s.OnTaskDeleted),
+		cevents.TypeCommentAdded:      s.perTask(s.OnCommentAdded),
 		cevents.TypeCommentEdited:     s.OnCommentEdited,
-		cevents.TypeAttachmentAdded:   s.OnAttachmentAdded,
+		cevents.TypeAttachmentAdded:   s.perTask(s.OnAttachmentAdded),
 		ievents.TypeUserRegistered:    s.OnUserRegistered,
 		ievents.TypeUserUpdated:       s.OnUserUpdated,
 		ievents.TypeUserDeleted:       s.OnUserDeleted,
 	}
 }
 
-func (s *Service) watch(ctx context.Context, task uuid.UUID, source domain.Source, users ...uuid.UUID) error {
+// perTask runs h holding the lock of the task its event is about (every
+// task event's payload has a task_id), until the delivery commits.
+func (s *Service) perTask(h events.Handler) events.Handler {
+	return func(ctx context.Context, env events.Envelope) error {
+		var p struct {
+			TaskID uuid.UUID `json:"task_id"`
+		}
+		if err := env.Decode(&p); err != nil {
+			return err
+		}
+		if err := s.d.Watchers.LockTask(ctx, p.TaskID); err != nil {
+			return err
+		}
+		return h(ctx, env)
+	}
+}
+
+// watch makes users watch the task because of event env, unless the task
+// was deleted; a watch that is new catches up with the task's events that
+// came after env and were processed before it (delivery is unordered).
+func (s *Service) watch(ctx context.Context, env events.Envelope, task uuid.UUID, source domain.Source, users ...uuid.UUID) error {
+	deleted, err := s.d.Directory.TaskDeleted(ctx, task)
+	if err != nil || deleted {
+		return err
+	}
 	now := s.d.Clock.Now()
 	ws := make([]domain.Watcher, 0, len(users))
 	for _, u := range users {
@@ -51,7 +78,28 @@ func (s *Service) watch(ctx context.Context, task uuid.UUID, source domain.Sourc
 	if len(ws) == 0 {
 		return nil
 	}
-	return s.d.Watchers.AddWatchers(ctx, ws...)
+	if err := s.d.Watchers.AddWatchers(ctx, ws...); err != nil {
+		return err
+	}
+	later, err := s.d.TaskLog.EventsAfter(ctx, task, env.EventID)
+	if err != nil || len(later) == 0 {
+		return err
+	}
+	var owed []domain.Notification
+	for _, e := range later {
+		for _, w := range ws {
+			if w.UserID() == e.ActorID {
+				continue
+			}
+			n, err := domain.NewNotification(s.d.IDs.New(), w.UserID(), e.EventID, e.Type, task, e.ActorID, e.Text, now)
+			if err != nil {
+				return err
+			}
+			owed = append(owed, n)
+		}
+	}
+	_, err = s.d.Notifications.Add(ctx, owed...)
+	return err
 }
 
 func (s *Service) putTitle(ctx context.Context, task uuid.UUID, title string) error {
@@ -61,23 +109,28 @@ func (s *Service) putTitle(ctx context.Context, task uuid.UUID, title string) er
 	return s.d.Directory.PutTask(ctx, task, title)
 }
 
-// notify stores one notification per member of aud for event env.
-func (s *Service) notify(ctx context.Context, env events.Envelope, task uuid.UUID, title, detail string, aud *domain.Audience) error {
-	rs := aud.Recipients()
-	if len(rs) == 0 {
-		return nil
-	}
+// subject names the actor and the task of event env for texts.
+func (s *Service) subject(ctx context.Context, env events.Envelope, task uuid.UUID, title, detail string) (domain.Subject, error) {
 	subj := domain.Subject{Task: title, Detail: detail}
 	var err error
 	if subj.Task == "" {
 		if subj.Task, err = s.d.Directory.TaskTitle(ctx, task); err != nil {
-			return err
+			return subj, err
 		}
 	}
 	if env.ActorID == uuid.Nil {
 		subj.Actor = "the system"
 	} else if subj.Actor, err = s.d.Directory.Username(ctx, env.ActorID); err != nil {
-		return err
+		return subj, err
+	}
+	return subj, nil
+}
+
+// notify stores one notification per member of aud for event env.
+func (s *Service) notify(ctx context.Context, env events.Envelope, task uuid.UUID, subj domain.Subject, aud *domain.Audience) error {
+	rs := aud.Recipients()
+	if len(rs) == 0 {
+		return nil
 	}
 	now := s.d.Clock.Now()
 	ns := make([]domain.Notification, 0, len(rs))
@@ -89,19 +142,45 @@ func (s *Service) notify(ctx context.Context, env events.Envelope, task uuid.UUI
 		}
 		ns = append(ns, n)
 	}
-	_, err = s.d.Notifications.Add(ctx, ns...)
+	_, err := s.d.Notifications.Add(ctx, ns...)
 	return err
 }
 
-// watchersAudience is the audience of typ made of the task's watchers.
-func (s *Service) watchersAudience(ctx context.Context, env events.Envelope, task uuid.UUID, typ domain.Type) (*domain.Audience, error) {
+// toWatchers records event env in the task's log and notifies the task's
+// watchers of it as typ; more adds other recipients (mentions).
+func (s *Service) toWatchers(ctx context.Context, env events.Envelope, task uuid.UUID, typ domain.Type, title, detail string, more func(*domain.Audience)) error {
+	subj, err := s.subject(ctx, env, task, title, detail)
+	if err != nil {
+		return err
+	}
+	if err := s.d.TaskLog.Record(ctx, domain.TaskEvent{TaskID: task, EventID: env.EventID, Type: typ,
+		ActorID: env.ActorID, Text: domain.Text(typ, subj), OccurredAt: env.OccurredAt}); err != nil {
+		return err
+	}
 	ids, err := s.d.Watchers.WatcherIDs(ctx, task)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	aud := domain.NewAudience(env.ActorID)
 	aud.Add(typ, ids...)
-	return aud, nil
+	if more != nil {
+		more(aud)
+	}
+	return s.notify(ctx, env, task, subj, aud)
+}
+
+// toUsers notifies users of event env as typ.
+func (s *Service) toUsers(ctx context.Context, env events.Envelope, task uuid.UUID, typ domain.Type, title, detail string, users ...uuid.UUID) error {
+	aud := domain.NewAudience(env.ActorID)
+	aud.Add(typ, users...)
+	if len(aud.Recipients()) == 0 {
+		return nil
+	}
+	subj, err := s.subject(ctx, env, task, title, detail)
+	if err != nil {
+		return err
+	}
+	return s.notify(ctx, env, task, subj, aud)
 }
 
 // OnTaskCreated: the creator and the assignees watch the task.
@@ -113,10 +192,10 @@ func (s *Service) OnTaskCreated(ctx context.Context, env events.Envelope) error 
 	if err := s.putTitle(ctx, p.TaskID, p.Title); err != nil {
 		return err
 	}
-	if err := s.watch(ctx, p.TaskID, domain.SourceCreator, p.CreatedBy); err != nil {
+	if err := s.watch(ctx, env, p.TaskID, domain.SourceCreator, p.CreatedBy); err != nil {
 		return err
 	}
-	return s.watch(ctx, p.TaskID, domain.SourceAssignee, p.AssigneeIDs...)
+	return s.watch(ctx, env, p.TaskID, domain.SourceAssignee, p.AssigneeIDs...)
 }
 
 // OnTaskUpdated keeps the task's title current.
@@ -137,12 +216,10 @@ func (s *Service) OnTaskAssigned(ctx context.Context, env events.Envelope) error
 	if err := s.putTitle(ctx, p.TaskID, p.Title); err != nil {
 		return err
 	}
-	if err := s.watch(ctx, p.TaskID, domain.SourceAssignee, p.UserID); err != nil {
+	if err := s.watch(ctx, env, p.TaskID, domain.SourceAssignee, p.UserID); err != nil {
 		return err
 	}
-	aud := domain.NewAudience(env.ActorID)
-	aud.Add(domain.TypeAssigned, p.UserID)
-	return s.notify(ctx, env, p.TaskID, p.Title, "", aud)
+	return s.toUsers(ctx, env, p.TaskID, domain.TypeAssigned, p.Title, "", p.UserID)
 }
 
 // OnTaskUnassigned: the former assignee is told (and keeps watching until
@@ -152,9 +229,7 @@ func (s *Service) OnTaskUnassigned(ctx context.Context, env events.Envelope) err
 	if err := env.Decode(&p); err != nil {
 		return err
 	}
-	aud := domain.NewAudience(env.ActorID)
-	aud.Add(domain.TypeUnassigned, p.UserID)
-	return s.notify(ctx, env, p.TaskID, p.Title, "", aud)
+	return s.toUsers(ctx, env, p.TaskID, domain.TypeUnassigned, p.Title, "", p.UserID)
 }
 
 // OnTaskStatusChanged: the watchers are told.
@@ -166,31 +241,30 @@ func (s *Service) OnTaskStatusChanged(ctx context.Context, env events.Envelope) 
 	if err := s.putTitle(ctx, p.TaskID, p.Title); err != nil {
 		return err
 	}
-	aud, err := s.watchersAudience(ctx, env, p.TaskID, domain.TypeStatusChanged)
-	if err != nil {
-		return err
-	}
-	return s.notify(ctx, env, p.TaskID, p.Title, p.ToStatus, aud)
+	return s.toWatchers(ctx, env, p.TaskID, domain.TypeStatusChanged, p.Title, p.ToStatus, nil)
 }
 
-// OnTaskDeleted: the watchers are told, then the task's watches and title
-// are dropped.
+// OnTaskDeleted: the watchers are told, then the task's watches and log are
+// dropped and a tombstone is kept.
 func (s *Service) OnTaskDeleted(ctx context.Context, env events.Envelope) error {
 	var p tevents.TaskDeleted
 	if err := env.Decode(&p); err != nil {
 		return err
 	}
-	aud, err := s.watchersAudience(ctx, env, p.TaskID, domain.TypeTaskDeleted)
+	ids, err := s.d.Watchers.WatcherIDs(ctx, p.TaskID)
 	if err != nil {
 		return err
 	}
-	if err := s.notify(ctx, env, p.TaskID, p.Title, "", aud); err != nil {
+	if err := s.toUsers(ctx, env, p.TaskID, domain.TypeTaskDeleted, p.Title, "", ids...); err != nil {
 		return err
 	}
 	if err := s.d.Watchers.DropTaskWatchers(ctx, p.TaskID); err != nil {
 		return err
 	}
-	return s.d.Directory.DropTask(ctx, p.TaskID)
+	if err := s.d.TaskLog.DropTaskEvents(ctx, p.TaskID); err != nil {
+		return err
+	}
+	return s.d.Directory.MarkTaskDeleted(ctx, p.TaskID, p.Title)
 }
 
 // OnCommentAdded: the author watches the task; the watchers are told, and
@@ -201,15 +275,12 @@ func (s *Service) OnCommentAdded(ctx context.Context, env events.Envelope) error
 	if err := env.Decode(&p); err != nil {
 		return err
 	}
-	if err := s.watch(ctx, p.TaskID, domain.SourceCommenter, p.AuthorID); err != nil {
+	if err := s.watch(ctx, env, p.TaskID, domain.SourceCommenter, p.AuthorID); err != nil {
 		return err
 	}
-	aud, err := s.watchersAudience(ctx, env, p.TaskID, domain.TypeCommentAdded)
-	if err != nil {
-		return err
-	}
-	aud.Add(domain.TypeMentioned, p.MentionedUserIDs...)
-	return s.notify(ctx, env, p.TaskID, "", "", aud)
+	return s.toWatchers(ctx, env, p.TaskID, domain.TypeCommentAdded, "", "", func(a *domain.Audience) {
+		a.Add(domain.TypeMentioned, p.MentionedUserIDs...)
+	})
 }
 
 // OnCommentEdited: the users newly mentioned are told.
@@ -218,9 +289,7 @@ func (s *Service) OnCommentEdited(ctx context.Context, env events.Envelope) erro
 	if err := env.Decode(&p); err != nil {
 		return err
 	}
-	aud := domain.NewAudience(env.ActorID)
-	aud.Add(domain.TypeMentioned, p.NewlyMentionedUserIDs...)
-	return s.notify(ctx, env, p.TaskID, "", "", aud)
+	return s.toUsers(ctx, env, p.TaskID, domain.TypeMentioned, "", "", p.NewlyMentionedUserIDs...)
 }
 
 // OnAttachmentAdded: the watchers are told.
@@ -229,11 +298,7 @@ func (s *Service) OnAttachmentAdded(ctx context.Context, env events.Envelope) er
 	if err := env.Decode(&p); err != nil {
 		return err
 	}
-	aud, err := s.watchersAudience(ctx, env, p.TaskID, domain.TypeAttachmentAdded)
-	if err != nil {
-		return err
-	}
-	return s.notify(ctx, env, p.TaskID, "", p.Filename, aud)
+	return s.toWatchers(ctx, env, p.TaskID, domain.TypeAttachmentAdded, "", p.Filename, nil)
 }
 
 // OnUserRegistered and OnUserUpdated keep the usernames current.

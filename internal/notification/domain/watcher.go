@@ -51,3 +51,15 @@ func (w Watcher) TaskID() uuid.UUID    { return w.taskID }
 func (w Watcher) UserID() uuid.UUID    { return w.userID }
 func (w Watcher) Source() Source       { return w.source }
 func (w Watcher) CreatedAt() time.Time { return w.createdAt }
+
+// TaskEvent is the watcher-facing form of an event on a task: what its
+// watchers were told. A watch stored late (deliveries are unordered) is
+// owed the task events that came after the event that created it.
+type TaskEvent struct {
+	TaskID     uuid.UUID
+	EventID    uuid.UUID
+	Type       Type
+	ActorID    uuid.UUID
+	Text       string
+	OccurredAt time.Time
+}

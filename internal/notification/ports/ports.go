@@ -64,6 +64,9 @@ type Live interface {
 
 // Watchers stores who watches which task.
 type Watchers interface {
+	// LockTask serialises, until the transaction ends, the changes to the
+	// task's watchers and what is derived from them.
+	LockTask(ctx context.Context, taskID uuid.UUID) error
 	AddWatchers(ctx context.Context, ws ...domain.Watcher) error // existing watches stay as they are
 	RemoveWatcher(ctx context.Context, taskID, userID uuid.UUID) error
 	WatcherIDs(ctx context.Context, taskID uuid.UUID) ([]uuid.UUID, error)
@@ -91,11 +94,22 @@ type Notifications interface {
 // events, so texts can name them.
 type Directory interface {
 	PutTask(ctx context.Context, taskID uuid.UUID, title string) error
-	DropTask(ctx context.Context, taskID uuid.UUID) error
+	// MarkTaskDeleted keeps a tombstone of the task (and its title).
+	MarkTaskDeleted(ctx context.Context, taskID uuid.UUID, title string) error
+	TaskDeleted(ctx context.Context, taskID uuid.UUID) (bool, error)
 	TaskTitle(ctx context.Context, taskID uuid.UUID) (string, error) // "" when unknown
 	PutUser(ctx context.Context, userID uuid.UUID, username, displayName string) error
 	DropUser(ctx context.Context, userID uuid.UUID) error
 	Username(ctx context.Context, userID uuid.UUID) (string, error) // "" when unknown
+}
+
+// TaskLog keeps the watcher-facing form of the events on each task, so a
+// watch stored late can catch up.
+type TaskLog interface {
+	Record(ctx context.Context, e domain.TaskEvent) error
+	// EventsAfter lists the task's events after eventID (UUIDv7 order).
+	EventsAfter(ctx context.Context, taskID, eventID uuid.UUID) ([]domain.TaskEvent, error)
+	DropTaskEvents(ctx context.Context, taskID uuid.UUID) error
 }
 
 // TaskLookup asks the tasking context whether a task exists.

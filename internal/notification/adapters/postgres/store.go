@@ -29,12 +29,22 @@ var (
 	_ ports.Watchers      = (*Store)(nil)
 	_ ports.Notifications = (*Store)(nil)
 	_ ports.Directory     = (*Store)(nil)
+	_ ports.TaskLog       = (*Store)(nil)
 )
 
 // NewStore builds the store on pool.
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{runner: postgres.TxRunner{Pool: pool}} }
 
 // ---- watchers ----
+
+// LockTask takes a transaction-scoped advisory lock on the task.
+func (s *Store) LockTask(ctx context.Context, taskID uuid.UUID) error {
+	if _, ok := postgres.TxFrom(ctx); !ok {
+		return errors.New("notification: LockTask outside a transaction")
+	}
+	_, err := s.runner.Conn(ctx).Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1::text, 5))`, taskID)
+	return postgres.MapError(err)
+}
 
 func (s *Store) AddWatchers(ctx context.Context, ws ...domain.Watcher) error {
 	b := &pgx.Batch{}
@@ -255,8 +265,54 @@ func (s *Store) PutTask(ctx context.Context, taskID uuid.UUID, title string) err
 	return postgres.MapError(err)
 }
 
-func (s *Store) DropTask(ctx context.Context, taskID uuid.UUID) error {
-	_, err := s.runner.Conn(ctx).Exec(ctx, `DELETE FROM notification.task_ref WHERE task_id = $1`, taskID)
+func (s *Store) MarkTaskDeleted(ctx context.Context, taskID uuid.UUID, title string) error {
+	_, err := s.runner.Conn(ctx).Exec(ctx, `INSERT INTO notification.task_ref (task_id, title, deleted_at) VALUES ($1, $2, now())
+		ON CONFLICT (task_id) DO UPDATE SET deleted_at = coalesce(task_ref.deleted_at, now())`, taskID, title)
+	return postgres.MapError(err)
+}
+
+func (s *Store) TaskDeleted(ctx context.Context, taskID uuid.UUID) (bool, error) {
+	var deleted bool
+	err := s.runner.Conn(ctx).QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM notification.task_ref
+		WHERE task_id = $1 AND deleted_at IS NOT NULL)`, taskID).Scan(&deleted)
+	return deleted, postgres.MapError(err)
+}
+
+// ---- task log ----
+
+func (s *Store) Record(ctx context.Context, e domain.TaskEvent) error {
+	var actor *uuid.UUID
+	if e.ActorID != uuid.Nil {
+		actor = &e.ActorID
+	}
+	_, err := s.runner.Conn(ctx).Exec(ctx, `INSERT INTO notification.task_event (task_id, event_id, type, actor_id, text, occurred_at)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (task_id, event_id) DO NOTHING`,
+		e.TaskID, e.EventID, string(e.Type), actor, e.Text, e.OccurredAt)
+	return postgres.MapError(err)
+}
+
+func (s *Store) EventsAfter(ctx context.Context, taskID, eventID uuid.UUID) ([]domain.TaskEvent, error) {
+	rows, err := s.runner.Conn(ctx).Query(ctx, `SELECT task_id, event_id, type, actor_id, text, occurred_at
+		FROM notification.task_event WHERE task_id = $1 AND event_id > $2 ORDER BY event_id`, taskID, eventID)
+	if err != nil {
+		return nil, postgres.MapError(err)
+	}
+	es, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.TaskEvent, error) {
+		var e domain.TaskEvent
+		var typ string
+		var actor *uuid.UUID
+		err := r.Scan(&e.TaskID, &e.EventID, &typ, &actor, &e.Text, &e.OccurredAt)
+		e.Type = domain.Type(typ)
+		if actor != nil {
+			e.ActorID = *actor
+		}
+		return e, err
+	})
+	return es, postgres.MapError(err)
+}
+
+func (s *Store) DropTaskEvents(ctx context.Context, taskID uuid.UUID) error {
+	_, err := s.runner.Conn(ctx).Exec(ctx, `DELETE FROM notification.task_event WHERE task_id = $1`, taskID)
 	return postgres.MapError(err)
 }
 
