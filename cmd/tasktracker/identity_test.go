@@ -332,8 +332,8 @@ func TestChangePasswordRevokesOtherSessions(t *testing.T) {
 	a.Request(http.MethodPut, "/users/"+admin.ID+"/password", u.Token, map[string]any{"current_password": u.Password, "new_password": "new password 1"}).Expect(t, http.StatusForbidden)
 	a.Request(http.MethodPut, "/users/"+u.ID+"/password", u.Token, map[string]any{"current_password": u.Password, "new_password": "new password 1"}).Expect(t, http.StatusNoContent)
 
-	a.Request(http.MethodGet, "/me", u.Token, nil).Expect(t, http.StatusOK)            // this session stays
-	a.Request(http.MethodGet, "/me", second, nil).Expect(t, http.StatusUnauthorized)   // the other one ends
+	a.Request(http.MethodGet, "/me", u.Token, nil).Expect(t, http.StatusOK)          // this session stays
+	a.Request(http.MethodGet, "/me", second, nil).Expect(t, http.StatusUnauthorized) // the other one ends
 	a.Request(http.MethodPost, "/auth/login", "", map[string]any{"login": u.Username, "password": u.Password}).Expect(t, http.StatusUnauthorized)
 	a.login(t, u.Username, "new password 1")
 
