@@ -107,12 +107,19 @@ func (h Handler) getTask(c echo.Context) error {
 	return writeTask(c, http.StatusOK, t)
 }
 
-func (h Handler) updateTask(c echo.Context) error {
+// idAndIfMatch reads the task id of the path and the If-Match version of a
+// write.
+func idAndIfMatch(c echo.Context) (uuid.UUID, *int64, error) {
 	id, err := httpserver.UUIDParam(c, "id")
 	if err != nil {
-		return err
+		return uuid.Nil, nil, err
 	}
 	ifMatch, err := httpserver.IfMatchVersion(c)
+	return id, ifMatch, err
+}
+
+func (h Handler) updateTask(c echo.Context) error {
+	id, ifMatch, err := idAndIfMatch(c)
 	if err != nil {
 		return err
 	}
@@ -152,11 +159,7 @@ func optionalIDs(v *kernel.Validation, field string, o kernel.Optional[[]string]
 }
 
 func (h Handler) deleteTask(c echo.Context) error {
-	id, err := httpserver.UUIDParam(c, "id")
-	if err != nil {
-		return err
-	}
-	ifMatch, err := httpserver.IfMatchVersion(c)
+	id, ifMatch, err := idAndIfMatch(c)
 	if err != nil {
 		return err
 	}
@@ -171,15 +174,11 @@ type relationOp = func(ctx context.Context, a kernel.Actor, id, other uuid.UUID,
 // relation runs one of the idempotent sub-resource edits and answers 204
 // with the task's new ETag.
 func relation(c echo.Context, param string, op relationOp) error {
-	id, err := httpserver.UUIDParam(c, "id")
+	id, ifMatch, err := idAndIfMatch(c)
 	if err != nil {
 		return err
 	}
 	other, err := httpserver.UUIDParam(c, param)
-	if err != nil {
-		return err
-	}
-	ifMatch, err := httpserver.IfMatchVersion(c)
 	if err != nil {
 		return err
 	}
