@@ -57,7 +57,10 @@ func (f *fakeSessions) RevokeAllExcept(_ context.Context, _, keep uuid.UUID, _ t
 // fakeHasher: "hash" is "v<params>:<password>"; params "old" need a re-hash.
 type fakeHasher struct{ dummies, hashes int }
 
-func (h *fakeHasher) Hash(_ context.Context, p string) (string, error) { h.hashes++; return "new:" + p, nil }
+func (h *fakeHasher) Hash(_ context.Context, p string) (string, error) {
+	h.hashes++
+	return "new:" + p, nil
+}
 func (h *fakeHasher) Verify(_ context.Context, hash, p string) (bool, bool, error) {
 	params, pw, _ := strings.Cut(hash, ":")
 	return pw == p, params != "new", nil
