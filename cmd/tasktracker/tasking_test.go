@@ -185,8 +185,10 @@ func TestTaskLifecycleAndPartialUpdate(t *testing.T) {
 		{"malformed assignee", map[string]any{"assignee_ids": []string{"bob"}}, []string{"assignee_ids"}},
 		{"too many assignees", map[string]any{"assignee_ids": manyIDs(21)}, []string{"assignee_ids"}},
 		{"unknown tag", map[string]any{"tag_ids": []string{uuid.NewString()}}, []string{"tag_ids"}},
-		{"wrong type", map[string]any{"title": 5}, nil},
+		{"wrong type", map[string]any{"title": 5}, []string{"title"}},
+		{"wrong list type", map[string]any{"assignee_ids": "x"}, []string{"assignee_ids"}},
 		{"malformed", "{", []string{"body"}},
+		{"NUL in description", map[string]any{"description": "a\x00b"}, []string{"description"}},
 	} {
 		p := a.Request(http.MethodPatch, "/tasks/"+created.ID, alice.Token, c.body).Expect(t, http.StatusBadRequest)
 		if c.fields != nil {
@@ -378,6 +380,8 @@ func TestTaskListSortsAndKeysetPages(t *testing.T) {
 		{"due_before=soon", "due_before"},
 		{"due_after=2030-13-01", "due_after"},
 		{"q=" + strings.Repeat("x", 201), "q"},
+		{"tag=%FF", "tag"},
+		{"tag=a%00b", "tag"},
 	} {
 		p := a.Request(http.MethodGet, "/tasks?"+c.query, u.Token, nil).Expect(t, http.StatusBadRequest)
 		expectFields(t, p.Fields(), c.field)
@@ -513,7 +517,7 @@ func TestAssigneeAndTagSubResources(t *testing.T) {
 	if p := a.Request(http.MethodPost, "/tags", helper.Token, map[string]any{"name": "СРОЧНО"}).Expect(t, http.StatusConflict); p.Code != "tag_name_taken" {
 		t.Fatalf("code = %s", p.Code)
 	}
-	for _, body := range []map[string]any{{"name": ""}, {"name": "x", "color": "red"}, {"color": "#000000"}, {"name": "x", "size": 1}} {
+	for _, body := range []map[string]any{{"name": "a\x00"}, {"name": ""}, {"name": "x", "color": "red"}, {"color": "#000000"}, {"name": "x", "size": 1}} {
 		a.Request(http.MethodPost, "/tags", owner.Token, body).Expect(t, http.StatusBadRequest)
 	}
 	a.Request(http.MethodPut, base+"/tags/"+tagID, helper.Token, nil).Expect(t, http.StatusNoContent) // helper is an assignee now

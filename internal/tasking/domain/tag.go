@@ -35,7 +35,7 @@ func NewTag(id uuid.UUID, name string, color *string, by uuid.UUID, now time.Tim
 	var v kernel.Validation
 	name = strings.TrimSpace(name)
 	n := utf8.RuneCountInString(name)
-	v.Check(n >= 1 && n <= MaxTagName, "name", "must be 1 to 50 characters")
+	v.Check(n >= 1 && n <= MaxTagName && Storable(name), "name", "must be 1 to 50 characters, without NUL")
 	if color != nil {
 		if colorRe.MatchString(*color) {
 			c := strings.ToLower(*color)

@@ -49,6 +49,9 @@ func NewTitle(s string) (string, error) {
 	if n := utf8.RuneCountInString(s); n < 1 || n > MaxTitle {
 		return "", kernel.Invalid("title", "must be 1 to 200 characters")
 	}
+	if !Storable(s) {
+		return "", kernel.Invalid("title", "must not contain NUL characters")
+	}
 	return s, nil
 }
 
@@ -56,7 +59,16 @@ func checkDescription(d *string) error {
 	if d != nil && utf8.RuneCountInString(*d) > MaxDescription {
 		return kernel.Invalid("description", "must be at most 20000 characters")
 	}
+	if d != nil && !Storable(*d) {
+		return kernel.Invalid("description", "must not contain NUL characters")
+	}
 	return nil
+}
+
+// Storable reports whether s is text PostgreSQL can store: valid UTF-8
+// without NUL characters.
+func Storable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
 // Task is the aggregate root of the tasking context.

@@ -273,7 +273,7 @@ func (h Handler) listTasks(c echo.Context) error {
 	if s := q.Get("tag"); s != "" {
 		if id, err := uuid.Parse(s); err == nil {
 			in.Filter.TagID = &id
-		} else if utf8.RuneCountInString(s) > domain.MaxTagName {
+		} else if utf8.RuneCountInString(s) > domain.MaxTagName || !domain.Storable(s) {
 			v.Add("tag", "must be a tag id or name")
 		} else {
 			in.Filter.TagName = s
