@@ -40,9 +40,10 @@ type Deps struct {
 
 // Module is the wired tasking context.
 type Module struct {
-	deps  Deps
-	tasks app.TaskService
-	tags  app.TagService
+	deps   Deps
+	runner postgres.TxRunner
+	tasks  app.TaskService
+	tags   app.TagService
 }
 
 // New wires the module.
@@ -60,7 +61,7 @@ func New(d Deps) *Module {
 		Clock:    d.Clock,
 		IDs:      d.IDs,
 	}
-	return &Module{deps: d, tasks: app.TaskService{Service: svc}, tags: app.TagService{Service: svc}}
+	return &Module{deps: d, runner: runner, tasks: app.TaskService{Service: svc}, tags: app.TagService{Service: svc}}
 }
 
 // Routes mounts the HTTP API; auth guards every route.
@@ -84,4 +85,10 @@ func (m *Module) Subscribe(bus *events.Bus) {
 // created it.
 func (m *Module) TaskCreator(ctx context.Context, id uuid.UUID) (creator uuid.UUID, found bool, err error) {
 	return m.tasks.Creator(ctx, id)
+}
+
+// SeedTasks bulk-loads n benchmark tasks created by and assigned to the
+// given users (COPY; no events). For `tasktracker seed`.
+func (m *Module) SeedTasks(ctx context.Context, n int, users []uuid.UUID) error {
+	return pgrepo.SeedTasks(ctx, m.runner, n, users, m.deps.Clock.Now())
 }

@@ -502,3 +502,17 @@ func TestTSQuery(t *testing.T) {
 		}
 	}
 }
+
+func TestSeedTasks(t *testing.T) {
+	f := newFixture(t)
+	users := []uuid.UUID{uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())}
+	if err := pgrepo.SeedTasks(context.Background(), postgres.TxRunner{Pool: f.pool}, 25, users, t0); err != nil {
+		t.Fatal(err)
+	}
+	if got := listAll(t, f, ports.SortDueAt, ports.TaskFilter{}, 10); len(got) != 25 {
+		t.Fatalf("listed %d seeded tasks", len(got))
+	}
+	if got := listAll(t, f, ports.SortCreatedDesc, ports.TaskFilter{AssigneeID: &users[1], Query: "отч"}, 10); len(got) == 0 {
+		t.Fatal("no seeded task matches a Russian prefix for its assignee")
+	}
+}
