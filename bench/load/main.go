@@ -50,7 +50,7 @@ type result struct {
 
 func main() {
 	base := flag.String("url", "http://127.0.0.1:8080", "API base URL")
-	dsn := flag.String("db", "postgres://postgres@127.0.0.1:5432/task_tracker", "the API's database (ids, pgbench server)")
+	dsn := flag.String("db", "postgres://postgres@127.0.0.1:5432/task_tracker?sslmode=disable", "the API's database (ids, pgbench server)")
 	conc := flag.Int("c", 32, "concurrent connections")
 	dur := flag.Duration("d", 15*time.Second, "duration of each scenario")
 	login := flag.String("login", "seed0", "user to log in as (seeded users share the password)")

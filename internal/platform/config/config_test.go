@@ -14,7 +14,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.DatabaseURL != "postgres://postgres@localhost:5432/task_tracker" || c.PoolMinSize != 10 || c.PoolMaxSize != 20 ||
+	if c.DatabaseURL != "postgres://postgres@localhost:5432/task_tracker?sslmode=disable" || c.PoolMinSize != 10 || c.PoolMaxSize != 20 ||
 		c.CommandTimeout != time.Minute || c.HTTPAddr != ":8080" || !c.AutoMigrate || !c.SignupEnabled ||
 		c.SessionIdleTimeout != 30*time.Minute || c.SessionAbsoluteTTL != 72*time.Hour || c.AttachmentMaxBytes != 20<<20 {
 		t.Fatalf("defaults: %+v", c)
@@ -27,7 +27,7 @@ func TestDatabaseParts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.DatabaseURL != "postgres://app:p%40ss%2Fword@db:6543/tt" || c.CommandTimeout != 2500*time.Millisecond {
+	if c.DatabaseURL != "postgres://app:p%40ss%2Fword@db:6543/tt?sslmode=prefer" || c.CommandTimeout != 2500*time.Millisecond {
 		t.Fatalf("%s %s", c.DatabaseURL, c.CommandTimeout)
 	}
 }
