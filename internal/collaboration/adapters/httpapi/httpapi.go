@@ -1,0 +1,115 @@
+// Package httpapi is the HTTP adapter of the collaboration context: Echo
+// handlers for comments, attachments and time logs.
+package httpapi
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"tasktracker/internal/collaboration/ports"
+	"tasktracker/internal/platform/httpserver"
+	"tasktracker/internal/platform/kernel"
+	"tasktracker/internal/platform/pagination"
+)
+
+// Handlers serve the collaboration routes.
+type Handlers struct {
+	Comments    ports.Comments
+	Attachments ports.Attachments
+	TimeLogs    ports.TimeLogs
+	// MaxBytes is the attachment limit (the request body may carry a
+	// little more for the form's other parts).
+	MaxBytes int64
+}
+
+// Routes mounts every route behind auth. Upload routes end in
+// "/attachments" so the platform exempts them from the JSON body limit and
+// the request timeout.
+func (h *Handlers) Routes(e *echo.Echo, auth echo.MiddlewareFunc) {
+	g := e.Group("", auth)
+	g.POST("/tasks/:id/comments", h.addComment)
+	g.GET("/tasks/:id/comments", h.listComments)
+	g.PATCH("/comments/:id", h.editComment)
+	g.DELETE("/comments/:id", h.deleteComment)
+
+	g.POST("/attachments", h.uploadForm)
+	g.POST("/tasks/:id/attachments", h.uploadToTask)
+	g.GET("/tasks/:id/attachments", h.listAttachments)
+	g.GET("/attachments/:id", h.getAttachment)
+	g.GET("/attachments/:id/content", h.download)
+	g.DELETE("/attachments/:id", h.deleteAttachment)
+
+	g.POST("/tasks/:id/time-logs", h.logTime)
+	g.GET("/tasks/:id/time-logs", h.listTimeLogs)
+	g.PATCH("/time-logs/:id", h.updateTimeLog)
+	g.DELETE("/time-logs/:id", h.deleteTimeLog)
+	g.GET("/tasks/:id/time-summary", h.timeSummary)
+	g.GET("/users/:id/time-logs", h.userTimeLogs)
+	g.POST("/tasks/:id/timer/start", h.startTimer)
+	g.POST("/timer/stop", h.stopTimer)
+	g.GET("/timer", h.getTimer)
+}
+
+// pageRequest reads ?limit= and ?cursor=.
+func pageRequest(c echo.Context) (ports.PageRequest, error) {
+	limit, err := pagination.Limit(c.QueryParam("limit"))
+	if err != nil {
+		return ports.PageRequest{}, err
+	}
+	p := ports.PageRequest{Limit: limit}
+	var k ports.Keyset
+	ok, err := pagination.Decode(c.QueryParam("cursor"), &k)
+	if err != nil {
+		return p, err
+	}
+	if ok {
+		p.After = &k
+	}
+	return p, nil
+}
+
+func nextCursor(k *ports.Keyset) string {
+	if k == nil {
+		return ""
+	}
+	return pagination.Encode(k)
+}
+
+// list maps a page of domain values to DTOs and writes it.
+func list[T, D any](c echo.Context, items []T, next *ports.Keyset, dto func(T) D) error {
+	out := make([]D, 0, len(items))
+	for _, it := range items {
+		out = append(out, dto(it))
+	}
+	return httpserver.WritePage(c, out, nextCursor(next))
+}
+
+func pathID(c echo.Context) (uuid.UUID, error) { return httpserver.UUIDParam(c, "id") }
+
+// parseTime reads an RFC 3339 timestamp, or with dateOK a YYYY-MM-DD date
+// (midnight UTC).
+func parseTime(field, raw string, dateOK bool) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, raw); err == nil {
+		return t.UTC(), nil
+	}
+	if dateOK {
+		if t, err := time.Parse(time.DateOnly, raw); err == nil {
+			return t, nil
+		}
+		return time.Time{}, kernel.Invalid(field, "must be an RFC 3339 timestamp or a YYYY-MM-DD date")
+	}
+	return time.Time{}, kernel.Invalid(field, "must be an RFC 3339 timestamp")
+}
+
+func optTime(field string, raw *string) (*time.Time, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	t, err := parseTime(field, *raw, false)
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
