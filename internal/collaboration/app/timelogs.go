@@ -84,7 +84,7 @@ func (s *Service) UserTimeLogs(ctx context.Context, userID uuid.UUID, from, to *
 	case from != nil:
 		r.To = from.UTC().AddDate(0, 0, DefaultReportDays)
 	default:
-		r.To = s.Clock.Now().UTC().Truncate(24 * time.Hour).AddDate(0, 0, 1)
+		r.To = s.Clock.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
 	}
 	if from != nil {
 		r.From = from.UTC()

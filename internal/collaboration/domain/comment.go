@@ -128,15 +128,15 @@ func (c *Comment) CheckDelete(by kernel.Actor) error {
 	return nil
 }
 
-func (c *Comment) ID() uuid.UUID            { return c.id }
-func (c *Comment) TaskID() uuid.UUID        { return c.taskID }
-func (c *Comment) AuthorID() uuid.UUID      { return c.authorID }
-func (c *Comment) Body() string             { return c.body }
-func (c *Comment) Mentions() []uuid.UUID    { return nonNil(slices.Clone(c.mentions)) }
-func (c *Comment) Version() int64           { return c.version }
-func (c *Comment) CreatedAt() time.Time     { return c.createdAt }
-func (c *Comment) UpdatedAt() time.Time     { return c.updatedAt }
-func (c *Comment) EditedAt() *time.Time     { return c.editedAt }
+func (c *Comment) ID() uuid.UUID         { return c.id }
+func (c *Comment) TaskID() uuid.UUID     { return c.taskID }
+func (c *Comment) AuthorID() uuid.UUID   { return c.authorID }
+func (c *Comment) Body() string          { return c.body }
+func (c *Comment) Mentions() []uuid.UUID { return nonNil(slices.Clone(c.mentions)) }
+func (c *Comment) Version() int64        { return c.version }
+func (c *Comment) CreatedAt() time.Time  { return c.createdAt }
+func (c *Comment) UpdatedAt() time.Time  { return c.updatedAt }
+func (c *Comment) EditedAt() *time.Time  { return c.editedAt }
 
 func dedupe(ids []uuid.UUID) []uuid.UUID {
 	out := make([]uuid.UUID, 0, len(ids))

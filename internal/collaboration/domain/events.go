@@ -8,7 +8,9 @@ import (
 
 // Event is a domain event an aggregate recorded; the repository that saves
 // the aggregate publishes it in the same transaction.
-type Event interface{ occurred() (actor uuid.UUID, at time.Time) }
+type Event interface {
+	occurred() (actor uuid.UUID, at time.Time)
+}
 
 // CommentAdded: a comment was posted.
 type CommentAdded struct {

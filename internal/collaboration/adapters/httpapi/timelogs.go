@@ -257,4 +257,3 @@ func (h *Handlers) getTimer(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, toTimer(t))
 }
-
