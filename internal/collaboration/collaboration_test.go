@@ -35,8 +35,10 @@ func (t *tasks) TaskCreator(_ context.Context, id uuid.UUID) (uuid.UUID, bool, e
 
 type users struct{}
 
-func (users) UserIDsByUsername(context.Context, []string) (map[string]uuid.UUID, error) { return nil, nil }
-func (users) MissingUsers(context.Context, []uuid.UUID) ([]uuid.UUID, error)          { return nil, nil }
+func (users) UserIDsByUsername(context.Context, []string) (map[string]uuid.UUID, error) {
+	return nil, nil
+}
+func (users) MissingUsers(context.Context, []uuid.UUID) ([]uuid.UUID, error) { return nil, nil }
 
 func files(t *testing.T, dir string) []string {
 	t.Helper()
