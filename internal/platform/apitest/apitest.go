@@ -116,6 +116,13 @@ func (c *Client) validate(req *http.Request, reqBody []byte, res *Response) {
 	r, _ := Router()
 	vreq := req.Clone(context.Background())
 	vreq.Body = io.NopCloser(bytes.NewReader(reqBody))
+	if p := vreq.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
+		// The server treats /x/ as /x (RemoveTrailingSlash); so does the check.
+		u := *vreq.URL
+		u.Path = strings.TrimSuffix(p, "/")
+		u.RawPath = ""
+		vreq.URL = &u
+	}
 	route, params, err := r.FindRoute(vreq)
 	if err != nil {
 		if res.StatusCode == http.StatusNotFound || res.StatusCode == http.StatusMethodNotAllowed {
