@@ -250,33 +250,6 @@ func (h *Handlers) getAttachment(c echo.Context) error {
 	return c.JSON(http.StatusOK, toAttachment(a))
 }
 
-func (h *Handlers) listAttachments(c echo.Context) error {
-	taskID, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	p, err := pageRequest(c)
-	if err != nil {
-		return err
-	}
-	items, next, err := h.Attachments.ListAttachments(c.Request().Context(), taskID, p)
-	if err != nil {
-		return err
-	}
-	return list(c, items, next, toAttachment)
-}
-
-func (h *Handlers) deleteAttachment(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	if err := h.Attachments.DeleteAttachment(c.Request().Context(), httpserver.Actor(c), id); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
-}
-
 // download serves the bytes, always as an attachment (never rendered
 // inline), with the sniffed type (active types such as HTML and SVG as
 // application/octet-stream), nosniff, a strong ETag of the SHA-256, and

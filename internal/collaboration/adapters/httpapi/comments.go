@@ -62,22 +62,6 @@ func (h *Handlers) addComment(c echo.Context) error {
 	return httpserver.Created(c, "/comments/"+cm.ID().String(), toComment(cm))
 }
 
-func (h *Handlers) listComments(c echo.Context) error {
-	taskID, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	p, err := pageRequest(c)
-	if err != nil {
-		return err
-	}
-	items, next, err := h.Comments.ListComments(c.Request().Context(), taskID, p)
-	if err != nil {
-		return err
-	}
-	return list(c, items, next, toComment)
-}
-
 func (h *Handlers) editComment(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
@@ -101,15 +85,4 @@ func (h *Handlers) editComment(c echo.Context) error {
 	}
 	httpserver.SetVersionETag(c, cm.Version())
 	return c.JSON(http.StatusOK, toComment(cm))
-}
-
-func (h *Handlers) deleteComment(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	if err := h.Comments.DeleteComment(c.Request().Context(), httpserver.Actor(c), id); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
 }

@@ -3,6 +3,8 @@
 package httpapi
 
 import (
+	"context"
+	"net/http"
 	"time"
 
 	"github.com/google/uuid"
@@ -30,21 +32,21 @@ type Handlers struct {
 func (h *Handlers) Routes(e *echo.Echo, auth echo.MiddlewareFunc) {
 	g := authed{e, auth} // not an Echo group: a group's middleware would answer unknown routes with 401
 	g.POST("/tasks/:id/comments", h.addComment)
-	g.GET("/tasks/:id/comments", h.listComments)
+	g.GET("/tasks/:id/comments", listByTask(h.Comments.ListComments, toComment))
 	g.PATCH("/comments/:id", h.editComment)
-	g.DELETE("/comments/:id", h.deleteComment)
+	g.DELETE("/comments/:id", deleteByID(h.Comments.DeleteComment))
 
 	g.POST("/attachments", h.uploadForm)
 	g.POST("/tasks/:id/attachments", h.uploadToTask)
-	g.GET("/tasks/:id/attachments", h.listAttachments)
+	g.GET("/tasks/:id/attachments", listByTask(h.Attachments.ListAttachments, toAttachment))
 	g.GET("/attachments/:id", h.getAttachment)
 	g.GET("/attachments/:id/content", h.download)
-	g.DELETE("/attachments/:id", h.deleteAttachment)
+	g.DELETE("/attachments/:id", deleteByID(h.Attachments.DeleteAttachment))
 
 	g.POST("/tasks/:id/time-logs", h.logTime)
-	g.GET("/tasks/:id/time-logs", h.listTimeLogs)
+	g.GET("/tasks/:id/time-logs", listByTask(h.TimeLogs.ListTimeLogs, toTimeLog))
 	g.PATCH("/time-logs/:id", h.updateTimeLog)
-	g.DELETE("/time-logs/:id", h.deleteTimeLog)
+	g.DELETE("/time-logs/:id", deleteByID(h.TimeLogs.DeleteTimeLog))
 	g.GET("/tasks/:id/time-summary", h.timeSummary)
 	g.GET("/users/:id/time-logs", h.userTimeLogs)
 	g.POST("/tasks/:id/timer/start", h.startTimer)
@@ -88,13 +90,41 @@ func nextCursor(k *ports.Keyset) string {
 	return pagination.Encode(k)
 }
 
-// list maps a page of domain values to DTOs and writes it.
-func list[T, D any](c echo.Context, items []T, next *ports.Keyset, dto func(T) D) error {
-	out := make([]D, 0, len(items))
-	for _, it := range items {
-		out = append(out, dto(it))
+// listByTask serves GET /tasks/{id}/…: one page of a task's items as DTOs.
+func listByTask[T, D any](fetch func(context.Context, uuid.UUID, ports.PageRequest) ([]T, *ports.Keyset, error), dto func(T) D) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		taskID, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		p, err := pageRequest(c)
+		if err != nil {
+			return err
+		}
+		items, next, err := fetch(c.Request().Context(), taskID, p)
+		if err != nil {
+			return err
+		}
+		out := make([]D, 0, len(items))
+		for _, it := range items {
+			out = append(out, dto(it))
+		}
+		return httpserver.WritePage(c, out, nextCursor(next))
 	}
-	return httpserver.WritePage(c, out, nextCursor(next))
+}
+
+// deleteByID serves DELETE /…/{id}: 204 once del succeeds.
+func deleteByID(del func(context.Context, kernel.Actor, uuid.UUID) error) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		if err := del(c.Request().Context(), httpserver.Actor(c), id); err != nil {
+			return err
+		}
+		return c.NoContent(http.StatusNoContent)
+	}
 }
 
 func pathID(c echo.Context) (uuid.UUID, error) { return httpserver.UUIDParam(c, "id") }

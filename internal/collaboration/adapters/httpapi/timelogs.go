@@ -78,22 +78,6 @@ func (h *Handlers) logTime(c echo.Context) error {
 	return httpserver.Created(c, "/time-logs/"+t.ID().String(), toTimeLog(t))
 }
 
-func (h *Handlers) listTimeLogs(c echo.Context) error {
-	taskID, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	p, err := pageRequest(c)
-	if err != nil {
-		return err
-	}
-	items, next, err := h.TimeLogs.ListTimeLogs(c.Request().Context(), taskID, p)
-	if err != nil {
-		return err
-	}
-	return list(c, items, next, toTimeLog)
-}
-
 type updateTimeLogIn struct {
 	StartedAt       kernel.Optional[string] `json:"started_at"`
 	DurationSeconds kernel.Optional[int64]  `json:"duration_seconds"`
@@ -140,17 +124,6 @@ func (h *Handlers) updateTimeLog(c echo.Context) error {
 	}
 	httpserver.SetVersionETag(c, t.Version())
 	return c.JSON(http.StatusOK, toTimeLog(t))
-}
-
-func (h *Handlers) deleteTimeLog(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	if err := h.TimeLogs.DeleteTimeLog(c.Request().Context(), httpserver.Actor(c), id); err != nil {
-		return err
-	}
-	return c.NoContent(http.StatusNoContent)
 }
 
 type userTotalDTO struct {

@@ -71,22 +71,9 @@ func (r *Attachments) Get(ctx context.Context, id uuid.UUID) (*domain.Attachment
 // ListByTask implements ports.AttachmentRepository: oldest first.
 func (r *Attachments) ListByTask(ctx context.Context, taskID uuid.UUID, p ports.PageRequest) ([]*domain.Attachment, error) {
 	at, id := after(p.After)
-	rows, err := r.runner.Conn(ctx).Query(ctx, `SELECT `+attachmentCols+` FROM collaboration.attachment
+	return queryAll(ctx, r.runner.Conn(ctx), scanAttachment, `SELECT `+attachmentCols+` FROM collaboration.attachment
 		WHERE task_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) > ($2, $3::uuid))
 		ORDER BY created_at, id LIMIT $4`, taskID, at, id, p.Limit)
-	if err != nil {
-		return nil, postgres.MapError(err)
-	}
-	defer rows.Close()
-	var out []*domain.Attachment
-	for rows.Next() {
-		a, err := scanAttachment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, postgres.MapError(rows.Err())
 }
 
 // Delete implements ports.AttachmentRepository.

@@ -106,20 +106,7 @@ func (r *Comments) Delete(ctx context.Context, id uuid.UUID, fn func(*domain.Com
 // ListByTask implements ports.CommentRepository: oldest first.
 func (r *Comments) ListByTask(ctx context.Context, taskID uuid.UUID, p ports.PageRequest) ([]*domain.Comment, error) {
 	at, id := after(p.After)
-	rows, err := r.runner.Conn(ctx).Query(ctx, `SELECT `+commentCols+` FROM collaboration.comment
+	return queryAll(ctx, r.runner.Conn(ctx), scanComment, `SELECT `+commentCols+` FROM collaboration.comment
 		WHERE task_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) > ($2, $3::uuid))
 		ORDER BY created_at, id LIMIT $4`, taskID, at, id, p.Limit)
-	if err != nil {
-		return nil, postgres.MapError(err)
-	}
-	defer rows.Close()
-	var out []*domain.Comment
-	for rows.Next() {
-		c, err := scanComment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, postgres.MapError(rows.Err())
 }

@@ -122,3 +122,13 @@ func after(k *ports.Keyset) (any, any) {
 	}
 	return k.At, k.ID
 }
+
+// queryAll runs a query and scans every row with scan.
+func queryAll[T any](ctx context.Context, db postgres.DB, scan func(pgx.Row) (T, error), sql string, args ...any) ([]T, error) {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, postgres.MapError(err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (T, error) { return scan(r) })
+	return out, postgres.MapError(err)
+}

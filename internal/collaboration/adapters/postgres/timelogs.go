@@ -126,34 +126,17 @@ func (r *TimeLogs) Delete(ctx context.Context, id uuid.UUID, fn func(*domain.Tim
 	})
 }
 
-func (r *TimeLogs) list(ctx context.Context, query string, args ...any) ([]*domain.TimeLog, error) {
-	rows, err := r.runner.Conn(ctx).Query(ctx, query, args...)
-	if err != nil {
-		return nil, postgres.MapError(err)
-	}
-	defer rows.Close()
-	var out []*domain.TimeLog
-	for rows.Next() {
-		t, err := scanTimeLog(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, postgres.MapError(rows.Err())
-}
-
 // ListByTask implements ports.TimeLogRepository: by start, oldest first.
 func (r *TimeLogs) ListByTask(ctx context.Context, taskID uuid.UUID, p ports.PageRequest) ([]*domain.TimeLog, error) {
 	at, id := after(p.After)
-	return r.list(ctx, `SELECT `+timeLogCols+` FROM collaboration.time_log
+	return queryAll(ctx, r.runner.Conn(ctx), scanTimeLog, `SELECT `+timeLogCols+` FROM collaboration.time_log
 		WHERE task_id = $1 AND ended_at IS NOT NULL AND ($2::timestamptz IS NULL OR (started_at, id) > ($2, $3::uuid))
 		ORDER BY started_at, id LIMIT $4`, taskID, at, id, p.Limit)
 }
 
 // ListByUser implements ports.TimeLogRepository: logs starting in [from, to).
 func (r *TimeLogs) ListByUser(ctx context.Context, userID uuid.UUID, from, to time.Time) ([]*domain.TimeLog, error) {
-	return r.list(ctx, `SELECT `+timeLogCols+` FROM collaboration.time_log
+	return queryAll(ctx, r.runner.Conn(ctx), scanTimeLog, `SELECT `+timeLogCols+` FROM collaboration.time_log
 		WHERE user_id = $1 AND ended_at IS NOT NULL AND started_at >= $2 AND started_at < $3
 		ORDER BY started_at, id`, userID, from, to)
 }
