@@ -42,10 +42,12 @@ kb() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$PID/status"; }
 echo "file: $SIZE_MIB MiB; server pid $PID; RSS at rest $(($(kb VmRSS) / 1024)) MiB"
 for i in $(seq "$RUNS"); do
   echo 5 > "/proc/$PID/clear_refs" # reset VmHWM to the current RSS
+  before=$(kb VmRSS)
   out=$(curl -fs -o /dev/null -w '%{http_code} %{time_total} %{speed_upload}' -H "Authorization: Bearer $TOKEN" \
     -F "file=@$WORK/file.bin;type=application/octet-stream" "http://$ADDR/tasks/$TASK/attachments")
   read -r code secs bps <<<"$out"
-  printf 'run %d: HTTP %s, %.3f s, %.1f MiB/s, peak RSS during the upload %d MiB (VmHWM)\n' \
-    "$i" "$code" "$secs" "$(echo "$bps / 1048576" | bc -l)" $(($(kb VmHWM) / 1024))
+  peak=$(kb VmHWM)
+  printf 'run %d: HTTP %s, %.3f s, %.1f MiB/s; RSS before %d KiB, peak during the upload %d KiB (+%d KiB)\n' \
+    "$i" "$code" "$secs" "$(echo "$bps / 1048576" | bc -l)" "$before" "$peak" $((peak - before))
 done
 echo "files stored: $(find "$WORK/attachments" -type f | wc -l) (each ${SIZE_MIB} MiB)"
