@@ -1,9 +1,15 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"tasktracker/internal/platform/pgtest"
 )
 
 func TestOperationalEndpointsAndProblemsEverywhere(t *testing.T) {
@@ -44,7 +50,35 @@ func TestOperationalEndpointsAndProblemsEverywhere(t *testing.T) {
 
 func TestReadyzAnswers503WhenTheDatabaseIsDown(t *testing.T) {
 	a := newTestApp(t)
-	a.pool.Close() // the pool is gone: as good as a dead server for this instance
+	u := a.signUp(t, "down")
+	ctx := context.Background()
+	var name string
+	_ = a.pool.QueryRow(ctx, "SELECT current_database()").Scan(&name)
+	admin, err := pgx.Connect(ctx, pgtest.ServerDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	// The database refuses connections and drops the open ones: as good as down.
+	if _, err := admin.Exec(ctx, "ALTER DATABASE "+name+" ALLOW_CONNECTIONS false"); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = admin.Exec(ctx, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name)
+	t.Cleanup(func() { _, _ = admin.Exec(context.Background(), "ALTER DATABASE "+name+" ALLOW_CONNECTIONS true") })
+
 	a.Request(http.MethodGet, "/healthz", "", nil).Expect(t, http.StatusOK)
 	a.Request(http.MethodGet, "/readyz", "", nil).Expect(t, http.StatusServiceUnavailable)
+	// Requests that need the database get a 503 problem, not a 500.
+	a.Request(http.MethodGet, "/me", u.Token, nil).Expect(t, http.StatusServiceUnavailable)
+
+	if _, err := admin.Exec(ctx, "ALTER DATABASE "+name+" ALLOW_CONNECTIONS true"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "readiness to come back", func() bool {
+		res, err := http.Get(a.BaseURL + "/readyz")
+		if err == nil {
+			res.Body.Close()
+		}
+		return err == nil && res.StatusCode == http.StatusOK
+	})
 }

@@ -39,8 +39,11 @@ type Deps struct {
 
 // Module is the wired identity context.
 type Module struct {
-	svc  ports.Users
-	http *httpapi.Handler
+	svc    ports.Users
+	http   *httpapi.Handler
+	runner postgres.TxRunner
+	hasher ports.PasswordHasher
+	clock  kernel.Clock
 }
 
 // New wires the module.
@@ -66,7 +69,7 @@ func New(d Deps) *Module {
 			LockoutDuration:  d.Config.LockoutDuration,
 		},
 	}
-	m := &Module{svc: svc}
+	m := &Module{svc: svc, runner: runner, hasher: hasher, clock: d.Clock}
 	m.http = &httpapi.Handler{Users: svc, Auth: m}
 	return m
 }
@@ -107,4 +110,14 @@ func (m *Module) CreateUser(ctx context.Context, email, username, displayName, p
 		return uuid.Nil, err
 	}
 	return u.ID(), nil
+}
+
+// SeedUsers bulk-loads n benchmark users seed0…seed<n-1> sharing one
+// password (seed0 is an admin) and returns their ids.
+func (m *Module) SeedUsers(ctx context.Context, n int, password string) ([]uuid.UUID, error) {
+	hash, err := m.hasher.Hash(ctx, password)
+	if err != nil {
+		return nil, err
+	}
+	return idpg.SeedUsers(ctx, m.runner, n, hash, m.clock.Now())
 }

@@ -138,6 +138,12 @@ func (c *Client) validate(req *http.Request, reqBody []byte, res *Response) {
 		c.T.Errorf("contract: the server accepted (%d) a request the document calls invalid: %s %s: %v",
 			res.StatusCode, req.Method, req.URL.Path, err)
 	}
+	if res.StatusCode == http.StatusServiceUnavailable {
+		// Any operation may answer 503 while the database is down (see the
+		// document's description); it must still be a problem.
+		c.checkProblem(req, res)
+		return
+	}
 	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.StatusCode,
 		Header: res.Header, Body: io.NopCloser(bytes.NewReader(res.Body)), Options: opts}
 	if res.StatusCode == http.StatusNotModified || req.Method == http.MethodHead {

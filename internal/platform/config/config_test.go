@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -40,6 +41,22 @@ func TestBadValuesAreOneClearErrorEach(t *testing.T) {
 	for _, name := range []string{"DB_POOL_MAX_SIZE", "AUTO_MIGRATE", "SESSION_IDLE_TIMEOUT", "DATABASE_URL", "LOG_LEVEL"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %s: %v", name, err)
+		}
+	}
+}
+
+// TestREADMEDocumentsEveryVariable keeps the README's configuration table
+// true.
+func TestREADMEDocumentsEveryVariable(t *testing.T) {
+	b, err := os.ReadFile("../../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range Vars {
+		for _, name := range strings.Split(v[0], " / ") {
+			if !strings.Contains(string(b), name) {
+				t.Errorf("README.md does not mention %s", name)
+			}
 		}
 	}
 }

@@ -35,13 +35,18 @@ func scanSession(row pgx.Row, extra ...any) (domain.Session, error) {
 	return s, nil
 }
 
-// Create stores a new session.
+// Create stores a new session, and forgets the user's sessions that ended
+// more than a day ago (so the table does not grow without bound).
 func (r *Sessions) Create(ctx context.Context, s domain.Session) error {
-	_, err := r.Runner.Conn(ctx).Exec(ctx, `INSERT INTO identity.auth_session
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO identity.auth_session
 		(id, user_id, token_hash, created_at, last_seen_at, idle_expires_at, absolute_expires_at, user_agent, ip)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		s.ID, s.UserID, s.TokenHash, s.CreatedAt, s.LastSeenAt, s.IdleExpiresAt, s.AbsoluteExpiresAt, s.UserAgent, s.IP)
-	return postgres.MapError(err)
+	b.Queue(`DELETE FROM identity.auth_session WHERE user_id = $1
+		AND least(coalesce(revoked_at, 'infinity'), idle_expires_at, absolute_expires_at) < $2`,
+		s.UserID, s.CreatedAt.Add(-24*time.Hour))
+	return postgres.MapError(r.Runner.Conn(ctx).SendBatch(ctx, b).Close())
 }
 
 // FindActive finds the valid session of a token digest, with its user's

@@ -139,11 +139,8 @@ func (r *Users) Update(ctx context.Context, id uuid.UUID, fn func(ctx context.Co
 	var out *domain.User
 	err := r.Runner.InTx(ctx, func(ctx context.Context) error {
 		db := r.Runner.Conn(ctx)
-		u, err := scanUser(db.QueryRow(ctx, `SELECT `+userColumns+` FROM identity."user" WHERE id = $1 FOR UPDATE`, id))
+		u, err := lockAndRun(ctx, db, id, fn)
 		if err != nil {
-			return err
-		}
-		if err := fn(ctx, u); err != nil {
 			return err
 		}
 		evts := u.PullEvents()
@@ -163,16 +160,22 @@ func (r *Users) Update(ctx context.Context, id uuid.UUID, fn func(ctx context.Co
 	return out, postgres.MapError(err, constraints)
 }
 
+// lockAndRun loads the user FOR UPDATE and runs fn on it.
+func lockAndRun(ctx context.Context, db postgres.DB, id uuid.UUID, fn func(ctx context.Context, u *domain.User) error) (*domain.User, error) {
+	u, err := scanUser(db.QueryRow(ctx, `SELECT `+userColumns+` FROM identity."user" WHERE id = $1 FOR UPDATE`, id))
+	if err != nil {
+		return nil, err
+	}
+	return u, fn(ctx, u)
+}
+
 // Delete loads the user FOR UPDATE, runs fn, deletes the user (sessions
 // cascade) and publishes.
 func (r *Users) Delete(ctx context.Context, id uuid.UUID, fn func(ctx context.Context, u *domain.User) error) error {
 	return r.Runner.InTx(ctx, func(ctx context.Context) error {
 		db := r.Runner.Conn(ctx)
-		u, err := scanUser(db.QueryRow(ctx, `SELECT `+userColumns+` FROM identity."user" WHERE id = $1 FOR UPDATE`, id))
+		u, err := lockAndRun(ctx, db, id, fn)
 		if err != nil {
-			return err
-		}
-		if err := fn(ctx, u); err != nil {
 			return err
 		}
 		if _, err := db.Exec(ctx, `DELETE FROM identity."user" WHERE id = $1`, id); err != nil {
