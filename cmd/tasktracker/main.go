@@ -12,6 +12,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	_ "net/http/pprof"
 	"net/url"
 	"os"
 	"os/signal"
@@ -152,6 +154,13 @@ func serve(ctx context.Context) error {
 	if err != nil {
 		ln.Close()
 		return err
+	}
+	if cfg.PprofAddr != "" {
+		go func() {
+			// net/http/pprof registers on the default mux; only this listener serves it.
+			err := http.ListenAndServe(cfg.PprofAddr, http.DefaultServeMux) //nolint:gosec // operator-chosen address
+			logger.Warn("pprof listener stopped", "error", err)
+		}()
 	}
 	logger.Info("serving", "addr", ln.Addr().String(), "version", version)
 	err = httpserver.Serve(ctx, ln, app.echo, cfg.ShutdownGrace)

@@ -12,8 +12,13 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 
+	identityevents "tasktracker/internal/identity/events"
 	"tasktracker/internal/platform/events"
 	"tasktracker/internal/platform/kernel"
+	"tasktracker/internal/platform/postgres"
+	"tasktracker/internal/tasking/adapters/httpapi"
+	pgrepo "tasktracker/internal/tasking/adapters/postgres"
+	"tasktracker/internal/tasking/app"
 )
 
 // UserDirectory is what tasking asks the identity context (satisfied
@@ -34,19 +39,56 @@ type Deps struct {
 }
 
 // Module is the wired tasking context.
-type Module struct{ deps Deps }
+type Module struct {
+	deps   Deps
+	runner postgres.TxRunner
+	tasks  app.TaskService
+	tags   app.TagService
+}
 
 // New wires the module.
-func New(d Deps) *Module { return &Module{deps: d} }
+func New(d Deps) *Module {
+	runner := postgres.TxRunner{Pool: d.Pool}
+	var bus events.Publisher
+	if d.Bus != nil {
+		bus = d.Bus
+	}
+	svc := &app.Service{
+		Tasks:    &pgrepo.Tasks{Runner: runner, Bus: bus},
+		TagRepo:  &pgrepo.Tags{Runner: runner},
+		Statuses: &pgrepo.Statuses{Runner: runner},
+		Users:    d.Users,
+		Clock:    d.Clock,
+		IDs:      d.IDs,
+	}
+	return &Module{deps: d, runner: runner, tasks: app.TaskService{Service: svc}, tags: app.TagService{Service: svc}}
+}
 
 // Routes mounts the HTTP API; auth guards every route.
-func (m *Module) Routes(e *echo.Echo, auth echo.MiddlewareFunc) {}
+func (m *Module) Routes(e *echo.Echo, auth echo.MiddlewareFunc) {
+	httpapi.Handler{Tasks: m.tasks, Tags: m.tags}.Routes(e, auth)
+}
 
-// Subscribe registers the module's reactions to other contexts' events.
-func (m *Module) Subscribe(bus *events.Bus) {}
+// Subscribe registers the module's reactions to other contexts' events:
+// a deleted user is removed from every task's assignees.
+func (m *Module) Subscribe(bus *events.Bus) {
+	bus.Subscribe("tasking.unassign_deleted_user", func(ctx context.Context, e events.Envelope) error {
+		var p identityevents.UserDeleted
+		if err := e.Decode(&p); err != nil {
+			return err
+		}
+		return m.tasks.UserDeleted(ctx, p.UserID)
+	}, identityevents.TypeUserDeleted)
+}
 
 // TaskCreator answers other contexts: whether task id exists and who
 // created it.
 func (m *Module) TaskCreator(ctx context.Context, id uuid.UUID) (creator uuid.UUID, found bool, err error) {
-	return uuid.Nil, false, nil
+	return m.tasks.Creator(ctx, id)
+}
+
+// SeedTasks bulk-loads n benchmark tasks created by and assigned to the
+// given users (COPY; no events). For `tasktracker seed`.
+func (m *Module) SeedTasks(ctx context.Context, n int, users []uuid.UUID) error {
+	return pgrepo.SeedTasks(ctx, m.runner, n, users, m.deps.Clock.Now())
 }

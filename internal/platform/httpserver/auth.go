@@ -19,7 +19,6 @@ type Authenticator interface {
 var ErrUnauthenticated = kernel.New(kernel.KindUnauthenticated, "unauthenticated", "a valid bearer token is required")
 
 const actorKey = "tasktracker.actor"
-const tokenKey = "tasktracker.token"
 
 // RequireAuth rejects requests without a valid bearer token (401 with
 // WWW-Authenticate) and stores the actor for Actor.
@@ -35,7 +34,7 @@ func RequireAuth(a Authenticator) echo.MiddlewareFunc {
 				return err
 			}
 			c.Set(actorKey, actor)
-			c.Set(tokenKey, token)
+			c.SetRequest(c.Request().WithContext(kernel.ContextWithActor(c.Request().Context(), actor)))
 			return next(c)
 		}
 	}

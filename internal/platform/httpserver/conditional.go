@@ -10,9 +10,12 @@ import (
 	"tasktracker/internal/platform/kernel"
 )
 
-// SetVersionETag sets a strong ETag for a resource version.
+// VersionETag is the strong ETag of a resource version: "3".
+func VersionETag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+
+// SetVersionETag sets the ETag of a resource version.
 func SetVersionETag(c echo.Context, version int64) {
-	c.Response().Header().Set("ETag", `"`+strconv.FormatInt(version, 10)+`"`)
+	c.Response().Header().Set("ETag", VersionETag(version))
 }
 
 // NotModified reports whether If-None-Match names etag (or is "*"); when it

@@ -7,6 +7,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"tasktracker/internal/platform/postgres"
 )
 
 func metricsMiddleware(reg prometheus.Registerer) echo.MiddlewareFunc {
@@ -40,7 +42,7 @@ func metricsMiddleware(reg prometheus.Registerer) echo.MiddlewareFunc {
 type poolCollector struct {
 	pool                                *pgxpool.Pool
 	total, idle, acquired, max, waitDur *prometheus.Desc
-	acquires                            *prometheus.Desc
+	acquires, statements                *prometheus.Desc
 }
 
 func newPoolCollector(p *pgxpool.Pool) *poolCollector {
@@ -48,13 +50,14 @@ func newPoolCollector(p *pgxpool.Pool) *poolCollector {
 	return &poolCollector{pool: p,
 		total: d("total_conns", "Open connections."), idle: d("idle_conns", "Idle connections."),
 		acquired: d("acquired_conns", "Connections in use."), max: d("max_conns", "Pool size limit."),
-		waitDur:  d("acquire_wait_seconds_total", "Time spent waiting for a connection."),
-		acquires: d("acquires_total", "Connections acquired."),
+		waitDur:    d("acquire_wait_seconds_total", "Time spent waiting for a connection."),
+		acquires:   d("acquires_total", "Connections acquired."),
+		statements: prometheus.NewDesc("db_statements_total", "SQL statements sent by this process (BEGIN and COMMIT included).", nil, nil),
 	}
 }
 
 func (p *poolCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{p.total, p.idle, p.acquired, p.max, p.waitDur, p.acquires} {
+	for _, d := range []*prometheus.Desc{p.total, p.idle, p.acquired, p.max, p.waitDur, p.acquires, p.statements} {
 		ch <- d
 	}
 }
@@ -67,4 +70,5 @@ func (p *poolCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(p.max, prometheus.GaugeValue, float64(s.MaxConns()))
 	ch <- prometheus.MustNewConstMetric(p.waitDur, prometheus.CounterValue, s.AcquireDuration().Seconds())
 	ch <- prometheus.MustNewConstMetric(p.acquires, prometheus.CounterValue, float64(s.AcquireCount()))
+	ch <- prometheus.MustNewConstMetric(p.statements, prometheus.CounterValue, float64(postgres.Statements()))
 }

@@ -99,7 +99,7 @@ func ProblemFor(err error) Problem {
 		}
 		return Problem{Type: "/problems/" + ke.Code, Title: http.StatusText(status), Status: status,
 			Detail: ke.Message, Code: ke.Code, Errors: ke.Fields, Extra: ke.Extra}
-	case errors.As(err, &he) && he.Code < 500:
+	case errors.As(err, &he) && (he.Code < 500 || he.Code == http.StatusServiceUnavailable):
 		code, ok := echoCodes[he.Code]
 		if !ok {
 			code = "http_" + strconv.Itoa(he.Code)

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"context"
 	"time"
 
 	"github.com/google/uuid"
@@ -29,3 +30,18 @@ func (SystemClock) Now() time.Time { return time.Now().UTC().Truncate(time.Micro
 type UUIDv7 struct{}
 
 func (UUIDv7) New() uuid.UUID { return uuid.Must(uuid.NewV7()) }
+
+type actorKey struct{}
+
+// ContextWithActor returns ctx carrying the acting user (the HTTP
+// authentication middleware sets it), so that adapters can stamp events with
+// their actor.
+func ContextWithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the acting user carried by ctx, if any.
+func ActorFrom(ctx context.Context) (Actor, bool) {
+	a, ok := ctx.Value(actorKey{}).(Actor)
+	return a, ok
+}

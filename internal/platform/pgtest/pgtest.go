@@ -239,3 +239,10 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// ServerDSN returns the URL of the test server's maintenance database, for
+// tests that act on the server itself (refusing connections, for one).
+func ServerDSN(t testing.TB) string {
+	t.Helper()
+	return server(t)
+}

@@ -39,6 +39,7 @@ func Open(ctx context.Context, dsn string, o PoolOptions) (*pgxpool.Pool, error)
 		cfg.ConnConfig.RuntimeParams["statement_timeout"] = strconv.FormatInt(o.CommandTimeout.Milliseconds(), 10)
 	}
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	cfg.ConnConfig.Tracer = statementCounter{}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err

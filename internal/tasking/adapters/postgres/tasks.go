@@ -1,0 +1,326 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"tasktracker/internal/platform/events"
+	"tasktracker/internal/platform/kernel"
+	"tasktracker/internal/platform/postgres"
+	"tasktracker/internal/tasking/domain"
+	"tasktracker/internal/tasking/ports"
+)
+
+// Tasks is the PostgreSQL TaskRepository.
+type Tasks struct {
+	Runner postgres.TxRunner
+	Bus    events.Publisher
+}
+
+var _ ports.TaskRepository = (*Tasks)(nil)
+
+var taskConstraints = postgres.Constraints{
+	"task_status_id_fkey":        kernel.Invalid("status_id", "no such status"),
+	"task_tag_tag_id_fkey":       kernel.Invalid("tag_ids", "no such tag"),
+	"task_title_check":           kernel.Invalid("title", "must be 1 to 200 characters"),
+	"task_description_check":     kernel.Invalid("description", "must be at most 20000 characters"),
+	"task_task_id_fkey":          domain.ErrTaskNotFound,
+	"task_assignee_task_id_fkey": domain.ErrTaskNotFound,
+	"task_tag_task_id_fkey":      domain.ErrTaskNotFound,
+}
+
+// taskColumns reads a whole task in one row: its status joined, its
+// assignees and tags aggregated by correlated subqueries (t is the task row,
+// s its status).
+const taskColumns = `t.id, t.title, t.description, s.id, s.code, s.name, s.position, s.is_final,
+	t.priority, t.due_at, t.created_by, t.version, t.created_at, t.updated_at,
+	ARRAY(SELECT a.user_id FROM tasking.task_assignee a WHERE a.task_id = t.id ORDER BY a.user_id),
+	(SELECT coalesce(json_agg(json_build_object('id', g.id, 'name', g.name, 'color', g.color)
+	        ORDER BY lower(g.name), g.id), '[]')
+	   FROM tasking.task_tag x JOIN tasking.tag g ON g.id = x.tag_id WHERE x.task_id = t.id)`
+
+func scanTask(row pgx.Row) (*domain.Task, error) {
+	var s domain.TaskState
+	var statusID, position int16
+	var prio string
+	var tagsJSON []byte
+	if err := row.Scan(&s.ID, &s.Title, &s.Description, &statusID, &s.Status.Code, &s.Status.Name, &position,
+		&s.Status.IsFinal, &prio, &s.DueAt, &s.CreatedBy, &s.Version, &s.CreatedAt, &s.UpdatedAt,
+		&s.AssigneeIDs, &tagsJSON); err != nil {
+		return nil, err
+	}
+	s.Status.ID, s.Status.Position, s.Priority = int(statusID), int(position), domain.Priority(prio)
+	var tags []struct {
+		ID    uuid.UUID `json:"id"`
+		Name  string    `json:"name"`
+		Color *string   `json:"color"`
+	}
+	if err := json.Unmarshal(tagsJSON, &tags); err != nil {
+		return nil, err
+	}
+	s.Tags = make([]domain.TagRef, len(tags))
+	for i, t := range tags {
+		s.Tags[i] = domain.TagRef{ID: t.ID, Name: t.Name, Color: t.Color}
+	}
+	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
+	return domain.RehydrateTask(s), nil
+}
+
+// Create inserts the task with its assignees and tags in one statement and
+// publishes its events, in one transaction.
+func (r *Tasks) Create(ctx context.Context, t *domain.Task) error {
+	err := r.Runner.InTx(ctx, func(ctx context.Context) error {
+		args := []any{t.ID(), t.Title(), t.Description(), t.Status().ID, string(t.Priority()), t.DueAt(),
+			t.CreatedBy(), t.Version(), t.CreatedAt(), t.UpdatedAt()}
+		sql := `INSERT INTO tasking.task (id, title, description, status_id, priority, due_at, created_by,
+			version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+		if len(t.AssigneeIDs()) > 0 || len(t.Tags()) > 0 {
+			args = append(args, t.AssigneeIDs(), tagIDs(t.Tags()))
+			sql = `WITH task AS (` + sql + `),
+				a AS (INSERT INTO tasking.task_assignee (task_id, user_id) SELECT $1, unnest($11::uuid[])),
+				g AS (INSERT INTO tasking.task_tag (task_id, tag_id) SELECT $1, unnest($12::uuid[]))
+				SELECT`
+		}
+		if _, err := r.Runner.Conn(ctx).Exec(ctx, sql, args...); err != nil {
+			return err
+		}
+		return publish(ctx, r.Bus, t.Events())
+	})
+	return postgres.MapError(err, taskConstraints)
+}
+
+// Get reads one task in one statement.
+func (r *Tasks) Get(ctx context.Context, id uuid.UUID) (*domain.Task, error) {
+	t, err := scanTask(r.Runner.Conn(ctx).QueryRow(ctx, `SELECT `+taskColumns+`
+		FROM tasking.task t JOIN tasking.task_status s ON s.id = t.status_id WHERE t.id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, domain.ErrTaskNotFound
+	}
+	return t, postgres.MapError(err)
+}
+
+func (r *Tasks) lock(ctx context.Context, id uuid.UUID) (*domain.Task, error) {
+	t, err := scanTask(r.Runner.Conn(ctx).QueryRow(ctx, `SELECT `+taskColumns+`
+		FROM tasking.task t JOIN tasking.task_status s ON s.id = t.status_id WHERE t.id = $1 FOR UPDATE OF t`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, domain.ErrTaskNotFound
+	}
+	return t, err
+}
+
+// Update loads the task FOR UPDATE, runs fn, and saves what changed with
+// its events, in one transaction. Concurrent writers queue on the row lock,
+// so each one sees the version its predecessor wrote.
+func (r *Tasks) Update(ctx context.Context, id uuid.UUID, fn func(*domain.Task) error) (*domain.Task, error) {
+	var out *domain.Task
+	err := r.Runner.InTx(ctx, func(ctx context.Context) error {
+		t, err := r.lock(ctx, id)
+		if err != nil {
+			return err
+		}
+		before := t.Version()
+		if err := fn(t); err != nil {
+			return err
+		}
+		out = t
+		if t.Version() == before {
+			return nil // nothing changed (an idempotent repeat)
+		}
+		if err := r.save(ctx, t); err != nil {
+			return err
+		}
+		return publish(ctx, r.Bus, t.Events())
+	})
+	if err != nil {
+		return nil, postgres.MapError(err, taskConstraints)
+	}
+	return out, nil
+}
+
+func (r *Tasks) save(ctx context.Context, t *domain.Task) error {
+	args := []any{t.ID(), t.Title(), t.Description(), t.Status().ID, string(t.Priority()), t.DueAt(),
+		t.Version(), t.UpdatedAt()}
+	sql := `UPDATE tasking.task SET title = $2, description = $3, status_id = $4, priority = $5, due_at = $6,
+		version = $7, updated_at = $8 WHERE id = $1`
+	var parts []string
+	if t.AssigneesChanged() {
+		args = append(args, append([]uuid.UUID{}, t.AssigneeIDs()...))
+		n := "$" + strconv.Itoa(len(args))
+		parts = append(parts,
+			`da AS (DELETE FROM tasking.task_assignee WHERE task_id = $1 AND NOT (user_id = ANY(`+n+`::uuid[])))`,
+			`ia AS (INSERT INTO tasking.task_assignee (task_id, user_id) SELECT $1, unnest(`+n+`::uuid[]) ON CONFLICT DO NOTHING)`)
+	}
+	if t.TagsChanged() {
+		args = append(args, tagIDs(t.Tags()))
+		n := "$" + strconv.Itoa(len(args))
+		parts = append(parts,
+			`dt AS (DELETE FROM tasking.task_tag WHERE task_id = $1 AND NOT (tag_id = ANY(`+n+`::uuid[])))`,
+			`it AS (INSERT INTO tasking.task_tag (task_id, tag_id) SELECT $1, unnest(`+n+`::uuid[]) ON CONFLICT DO NOTHING)`)
+	}
+	if len(parts) > 0 {
+		sql = `WITH u AS (` + sql + `), ` + strings.Join(parts, ", ") + ` SELECT`
+	}
+	_, err := r.Runner.Conn(ctx).Exec(ctx, sql, args...)
+	return err
+}
+
+// Delete loads the task FOR UPDATE, runs fn, deletes it (assignees and tags
+// go with it) and publishes its events, in one transaction.
+func (r *Tasks) Delete(ctx context.Context, id uuid.UUID, fn func(*domain.Task) error) error {
+	err := r.Runner.InTx(ctx, func(ctx context.Context) error {
+		t, err := r.lock(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := fn(t); err != nil {
+			return err
+		}
+		if _, err := r.Runner.Conn(ctx).Exec(ctx, `DELETE FROM tasking.task WHERE id = $1`, id); err != nil {
+			return err
+		}
+		return publish(ctx, r.Bus, t.Events())
+	})
+	return postgres.MapError(err, taskConstraints)
+}
+
+// UnassignUser removes user from every task and moves those tasks' version
+// and updated_at, in one statement; a repeat changes nothing.
+func (r *Tasks) UnassignUser(ctx context.Context, user uuid.UUID, now time.Time) error {
+	_, err := r.Runner.Conn(ctx).Exec(ctx, `
+		WITH d AS (DELETE FROM tasking.task_assignee WHERE user_id = $1 RETURNING task_id)
+		UPDATE tasking.task t SET version = t.version + 1,
+		       updated_at = greatest($2::timestamptz, t.updated_at + interval '1 microsecond')
+		  FROM d WHERE t.id = d.task_id`, user, now)
+	return postgres.MapError(err)
+}
+
+// Creator tells whether the task exists and who created it.
+func (r *Tasks) Creator(ctx context.Context, id uuid.UUID) (uuid.UUID, bool, error) {
+	var by uuid.UUID
+	err := r.Runner.Conn(ctx).QueryRow(ctx, `SELECT created_by FROM tasking.task WHERE id = $1`, id).Scan(&by)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return uuid.Nil, false, nil
+	}
+	if err != nil {
+		return uuid.Nil, false, postgres.MapError(err)
+	}
+	return by, true, nil
+}
+
+func tagIDs(tags []domain.TagRef) []uuid.UUID {
+	ids := make([]uuid.UUID, len(tags))
+	for i, t := range tags {
+		ids[i] = t.ID
+	}
+	return ids
+}
+
+// order is how each sort reads the table: the key column (a b-tree index
+// on (key, id) serves it), the direction, and the SQL type of the key.
+var order = map[ports.Sort]struct {
+	key, dir, typ string
+}{
+	ports.SortCreatedAsc:  {"created_at", "ASC", "timestamptz"},
+	ports.SortCreatedDesc: {"created_at", "DESC", "timestamptz"},
+	ports.SortUpdatedAsc:  {"updated_at", "ASC", "timestamptz"},
+	ports.SortUpdatedDesc: {"updated_at", "DESC", "timestamptz"},
+	ports.SortDueAt:       {"due_key", "ASC", "timestamptz"},
+	ports.SortPriority:    {"priority_rank", "ASC", "smallint"},
+}
+
+// List reads one page in one statement: the inner query finds the page's
+// rows by a keyset range scan ((key, id) beyond the cursor, in index
+// order, LIMIT n+1), the outer one joins the status and aggregates each
+// row's assignees and tags for those rows only.
+func (r *Tasks) List(ctx context.Context, in ports.ListTasks) ([]*domain.Task, error) {
+	o, ok := order[in.Sort]
+	if !ok {
+		return nil, kernel.Invalid("sort", "unknown sort")
+	}
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	f := in.Filter
+	if f.StatusID != nil {
+		where = append(where, `t.status_id = `+arg(*f.StatusID))
+	}
+	if f.CreatedBy != nil {
+		where = append(where, `t.created_by = `+arg(*f.CreatedBy))
+	}
+	if f.AssigneeID != nil {
+		where = append(where, `EXISTS (SELECT 1 FROM tasking.task_assignee a WHERE a.task_id = t.id AND a.user_id = `+arg(*f.AssigneeID)+`)`)
+	}
+	if f.TagID != nil {
+		where = append(where, `EXISTS (SELECT 1 FROM tasking.task_tag x WHERE x.task_id = t.id AND x.tag_id = `+arg(*f.TagID)+`)`)
+	}
+	if f.TagName != "" {
+		where = append(where, `EXISTS (SELECT 1 FROM tasking.task_tag x JOIN tasking.tag g ON g.id = x.tag_id
+			WHERE x.task_id = t.id AND lower(g.name) = lower(`+arg(f.TagName)+`))`)
+	}
+	if f.Query != "" {
+		if q := TSQuery(f.Query); q != "" {
+			where = append(where, `t.search @@ to_tsquery('simple', `+arg(q)+`)`)
+		} else {
+			where = append(where, `false`) // no word to look for: nothing matches
+		}
+	}
+	if f.DueBefore != nil {
+		where = append(where, `t.due_key < `+arg(*f.DueBefore))
+	}
+	if f.DueAfter != nil {
+		where = append(where, `t.due_key > `+arg(*f.DueAfter)+` AND t.due_at IS NOT NULL`)
+	}
+	if p := in.After; p != nil {
+		cmp := ">"
+		if o.dir == "DESC" {
+			cmp = "<"
+		}
+		var key any
+		switch {
+		case o.typ == "smallint":
+			key = int16(p.Rank)
+		case p.Time == nil:
+			key = pgtype.Timestamptz{Valid: true, InfinityModifier: pgtype.Infinity}
+		default:
+			key = *p.Time
+		}
+		where = append(where, `(t.`+o.key+`, t.id) `+cmp+` (`+arg(key)+`::`+o.typ+`, `+arg(p.ID)+`::uuid)`)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = "WHERE " + strings.Join(where, " AND ")
+	}
+	orderBy := `t.` + o.key + ` ` + o.dir + `, t.id ` + o.dir
+	sql := `SELECT ` + taskColumns + `
+		FROM (SELECT t.id, t.title, t.description, t.status_id, t.priority, t.due_at, t.created_by, t.version,
+		             t.created_at, t.updated_at, t.due_key, t.priority_rank
+		        FROM tasking.task t ` + cond + `
+		       ORDER BY ` + orderBy + ` LIMIT ` + arg(in.Limit+1) + `) t
+		JOIN tasking.task_status s ON s.id = t.status_id
+		ORDER BY ` + orderBy
+	rows, err := r.Runner.Conn(ctx).Query(ctx, sql, args...)
+	if err != nil {
+		return nil, postgres.MapError(err)
+	}
+	defer rows.Close()
+	var out []*domain.Task
+	for rows.Next() {
+		t, err := scanTask(rows)
+		if err != nil {
+			return nil, postgres.MapError(err)
+		}
+		out = append(out, t)
+	}
+	return out, postgres.MapError(rows.Err())
+}
