@@ -2,13 +2,17 @@
 CREATE SCHEMA IF NOT EXISTS notification;
 
 -- Who watches which task. Rows come from events (creator, assignee,
--- commenter) or from PUT /tasks/{id}/watchers/me (manual). Task and user ids
--- belong to other contexts: kept consistent by TaskDeleted / UserDeleted.
+-- commenter; created_at is then the event's time) or from
+-- PUT /tasks/{id}/watchers/me (manual). DELETE …/watchers/me keeps the row
+-- with unwatched_at set: an automatic watch from an event older than that
+-- (delivered late) does not undo the unwatch. Task and user ids belong to
+-- other contexts: kept consistent by TaskDeleted / UserDeleted.
 CREATE TABLE notification.watcher (
-    task_id    uuid        NOT NULL,
-    user_id    uuid        NOT NULL,
-    source     text        NOT NULL CHECK (source IN ('creator', 'assignee', 'commenter', 'manual')),
-    created_at timestamptz NOT NULL DEFAULT now(),
+    task_id      uuid        NOT NULL,
+    user_id      uuid        NOT NULL,
+    source       text        NOT NULL CHECK (source IN ('creator', 'assignee', 'commenter', 'manual')),
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    unwatched_at timestamptz,
     PRIMARY KEY (task_id, user_id)
 );
 CREATE INDEX watcher_user_idx ON notification.watcher (user_id);

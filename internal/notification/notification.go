@@ -92,6 +92,9 @@ func (m *Module) Start(ctx context.Context) error {
 	return postgres.Listen(ctx, m.deps.Pool, m.hub, m.deps.Logger)
 }
 
+// OpenStreams counts this instance's open live streams.
+func (m *Module) OpenStreams() int { return m.hub.Streams() }
+
 // CloseStreams ends every open live stream of this instance (for a graceful
 // shutdown, which otherwise waits for streams to end).
 func (m *Module) CloseStreams() { m.hub.Close() }

@@ -165,7 +165,7 @@ func notificationsOf(t *testing.T, pool *pgxpool.Pool, recipient uuid.UUID) []st
 
 func watchersOf(t *testing.T, pool *pgxpool.Pool, task uuid.UUID) map[uuid.UUID]string {
 	t.Helper()
-	rows, err := pool.Query(context.Background(), `SELECT user_id, source FROM notification.watcher WHERE task_id = $1`, task)
+	rows, err := pool.Query(context.Background(), `SELECT user_id, source FROM notification.watcher WHERE task_id = $1 AND unwatched_at IS NULL`, task)
 	if err != nil {
 		t.Fatal(err)
 	}

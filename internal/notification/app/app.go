@@ -104,7 +104,8 @@ func (s *Service) Watch(ctx context.Context, actor kernel.Actor, taskID uuid.UUI
 	if err != nil {
 		return err
 	}
-	return s.d.Watchers.AddWatchers(ctx, w)
+	_, err = s.d.Watchers.AddWatchers(ctx, w)
+	return err
 }
 
 // Unwatch stops the actor watching the task (not watching it is fine).
@@ -112,7 +113,7 @@ func (s *Service) Unwatch(ctx context.Context, actor kernel.Actor, taskID uuid.U
 	if err := s.taskMustExist(ctx, taskID); err != nil {
 		return err
 	}
-	return s.d.Watchers.RemoveWatcher(ctx, taskID, actor.UserID)
+	return s.d.Watchers.Unwatch(ctx, taskID, actor.UserID, s.d.Clock.Now())
 }
 
 // Watchers lists a task's watchers, oldest watch first.

@@ -55,21 +55,21 @@ func (s *Service) perTask(h events.Handler) events.Handler {
 	}
 }
 
-// watch makes users watch the task because of event env, unless the task
-// was deleted; a watch that is new catches up with the task's events that
-// came after env and were processed before it (delivery is unordered).
+// watch makes users watch the task because of event env (since the event's
+// time), unless the task was deleted or they unwatched it after that; a
+// watch that is new catches up with the task's events that came after env
+// and were processed before it (delivery is unordered).
 func (s *Service) watch(ctx context.Context, env events.Envelope, task uuid.UUID, source domain.Source, users ...uuid.UUID) error {
 	deleted, err := s.d.Directory.TaskDeleted(ctx, task)
 	if err != nil || deleted {
 		return err
 	}
-	now := s.d.Clock.Now()
 	ws := make([]domain.Watcher, 0, len(users))
 	for _, u := range users {
 		if u == uuid.Nil {
 			continue
 		}
-		w, err := domain.NewWatcher(task, u, source, now)
+		w, err := domain.NewWatcher(task, u, source, env.OccurredAt)
 		if err != nil {
 			return err
 		}
@@ -78,20 +78,22 @@ func (s *Service) watch(ctx context.Context, env events.Envelope, task uuid.UUID
 	if len(ws) == 0 {
 		return nil
 	}
-	if err := s.d.Watchers.AddWatchers(ctx, ws...); err != nil {
+	added, err := s.d.Watchers.AddWatchers(ctx, ws...)
+	if err != nil || len(added) == 0 {
 		return err
 	}
 	later, err := s.d.TaskLog.EventsAfter(ctx, task, env.EventID)
 	if err != nil || len(later) == 0 {
 		return err
 	}
+	now := s.d.Clock.Now()
 	var owed []domain.Notification
 	for _, e := range later {
-		for _, w := range ws {
-			if w.UserID() == e.ActorID {
+		for _, u := range added {
+			if u == e.ActorID {
 				continue
 			}
-			n, err := domain.NewNotification(s.d.IDs.New(), w.UserID(), e.EventID, e.Type, task, e.ActorID, e.Text, now)
+			n, err := domain.NewNotification(s.d.IDs.New(), u, e.EventID, e.Type, task, e.ActorID, e.Text, now)
 			if err != nil {
 				return err
 			}

@@ -67,8 +67,12 @@ type Watchers interface {
 	// LockTask serialises, until the transaction ends, the changes to the
 	// task's watchers and what is derived from them.
 	LockTask(ctx context.Context, taskID uuid.UUID) error
-	AddWatchers(ctx context.Context, ws ...domain.Watcher) error // existing watches stay as they are
-	RemoveWatcher(ctx context.Context, taskID, userID uuid.UUID) error
+	// AddWatchers stores watches and returns the users who now watch and
+	// did not before. An existing watch stays as it is; an unwatch newer
+	// than the watch's time stands.
+	AddWatchers(ctx context.Context, ws ...domain.Watcher) ([]uuid.UUID, error)
+	// Unwatch records that the user stopped watching the task at at.
+	Unwatch(ctx context.Context, taskID, userID uuid.UUID, at time.Time) error
 	WatcherIDs(ctx context.Context, taskID uuid.UUID) ([]uuid.UUID, error)
 	ListWatchers(ctx context.Context, taskID uuid.UUID, after *WatcherCursor, limit int) ([]domain.Watcher, error)
 	DropTaskWatchers(ctx context.Context, taskID uuid.UUID) error

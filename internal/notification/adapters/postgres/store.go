@@ -46,22 +46,46 @@ func (s *Store) LockTask(ctx context.Context, taskID uuid.UUID) error {
 	return postgres.MapError(err)
 }
 
-func (s *Store) AddWatchers(ctx context.Context, ws ...domain.Watcher) error {
+// AddWatchers inserts the watches; a row kept by an unwatch older than the
+// new watch comes back to life, one newer stands.
+func (s *Store) AddWatchers(ctx context.Context, ws ...domain.Watcher) ([]uuid.UUID, error) {
 	b := &pgx.Batch{}
 	for _, w := range ws {
 		b.Queue(`INSERT INTO notification.watcher (task_id, user_id, source, created_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (task_id, user_id) DO NOTHING`, w.TaskID(), w.UserID(), string(w.Source()), w.CreatedAt())
+			ON CONFLICT (task_id, user_id) DO UPDATE
+				SET source = excluded.source, created_at = excluded.created_at, unwatched_at = NULL
+				WHERE watcher.unwatched_at IS NOT NULL AND watcher.unwatched_at < excluded.created_at
+			RETURNING user_id`, w.TaskID(), w.UserID(), string(w.Source()), w.CreatedAt())
 	}
-	return postgres.MapError(s.runner.Conn(ctx).SendBatch(ctx, b).Close())
+	br := s.runner.Conn(ctx).SendBatch(ctx, b)
+	defer br.Close()
+	var added []uuid.UUID
+	for range ws {
+		var u uuid.UUID
+		err := br.QueryRow().Scan(&u)
+		if errors.Is(err, pgx.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, postgres.MapError(err)
+		}
+		added = append(added, u)
+	}
+	return added, postgres.MapError(br.Close())
 }
 
-func (s *Store) RemoveWatcher(ctx context.Context, taskID, userID uuid.UUID) error {
-	_, err := s.runner.Conn(ctx).Exec(ctx, `DELETE FROM notification.watcher WHERE task_id = $1 AND user_id = $2`, taskID, userID)
+// Unwatch keeps the row with unwatched_at set (inserting one when the
+// automatic watch has not been delivered yet).
+func (s *Store) Unwatch(ctx context.Context, taskID, userID uuid.UUID, at time.Time) error {
+	_, err := s.runner.Conn(ctx).Exec(ctx, `INSERT INTO notification.watcher (task_id, user_id, source, created_at, unwatched_at)
+		VALUES ($1, $2, 'manual', $3, $3)
+		ON CONFLICT (task_id, user_id) DO UPDATE SET unwatched_at = excluded.unwatched_at`, taskID, userID, at)
 	return postgres.MapError(err)
 }
 
 func (s *Store) WatcherIDs(ctx context.Context, taskID uuid.UUID) ([]uuid.UUID, error) {
-	rows, err := s.runner.Conn(ctx).Query(ctx, `SELECT user_id FROM notification.watcher WHERE task_id = $1 ORDER BY created_at, user_id`, taskID)
+	rows, err := s.runner.Conn(ctx).Query(ctx, `SELECT user_id FROM notification.watcher
+		WHERE task_id = $1 AND unwatched_at IS NULL ORDER BY created_at, user_id`, taskID)
 	if err != nil {
 		return nil, postgres.MapError(err)
 	}
@@ -74,9 +98,10 @@ func (s *Store) ListWatchers(ctx context.Context, taskID uuid.UUID, after *ports
 	var err error
 	const cols = `SELECT task_id, user_id, source, created_at FROM notification.watcher `
 	if after == nil {
-		rows, err = s.runner.Conn(ctx).Query(ctx, cols+`WHERE task_id = $1 ORDER BY created_at, user_id LIMIT $2`, taskID, limit)
+		rows, err = s.runner.Conn(ctx).Query(ctx, cols+`WHERE task_id = $1 AND unwatched_at IS NULL
+			ORDER BY created_at, user_id LIMIT $2`, taskID, limit)
 	} else {
-		rows, err = s.runner.Conn(ctx).Query(ctx, cols+`WHERE task_id = $1 AND (created_at, user_id) > ($2, $3)
+		rows, err = s.runner.Conn(ctx).Query(ctx, cols+`WHERE task_id = $1 AND unwatched_at IS NULL AND (created_at, user_id) > ($2, $3)
 			ORDER BY created_at, user_id LIMIT $4`, taskID, after.CreatedAt, after.UserID, limit)
 	}
 	if err != nil {
