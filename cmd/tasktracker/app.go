@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
@@ -72,14 +73,17 @@ func (a *application) start(ctx context.Context) (stop func(context.Context) err
 		return nil, err
 	}
 	lctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = a.notification.Start(lctx)
-	}()
+	var wg sync.WaitGroup
+	for _, run := range []func(context.Context) error{a.identity.Start, a.notification.Start} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = run(lctx)
+		}()
+	}
 	return func(sctx context.Context) error {
 		cancel()
-		<-done
+		wg.Wait()
 		return a.bus.Stop(sctx)
 	}, nil
 }

@@ -213,7 +213,47 @@ func TestSessionExpiry(t *testing.T) {
 		t.Fatalf("idle expiry %.0fs away after use, want about an hour", idleLeft)
 	}
 	_, _ = a.pool.Exec(ctx, `UPDATE identity.auth_session SET absolute_expires_at = now() - interval '1 second'`)
-	a.Request(http.MethodGet, "/me", token, nil).Expect(t, http.StatusUnauthorized)
+	// (A fresh instance: this one may have the session cached with the
+	// expiry it had, and the row was changed behind its back.)
+	startTestApp(t, a.pool).Request(http.MethodGet, "/me", token, nil).Expect(t, http.StatusUnauthorized)
+}
+
+func TestRevocationReachesOtherInstancesAtOnce(t *testing.T) {
+	a := newTestApp(t)
+	b := startTestApp(t, a.pool)
+	u := a.signUp(t, "multi")
+	other := a.login(t, u.Username, u.Password)
+	// Both tokens work on instance b, which now has them cached.
+	b.Request(http.MethodGet, "/me", u.Token, nil).Expect(t, http.StatusOK)
+	b.Request(http.MethodGet, "/me", other, nil).Expect(t, http.StatusOK)
+
+	a.Request(http.MethodPost, "/auth/logout", other, nil).Expect(t, http.StatusNoContent)
+	eventually(t, 2*time.Second, "instance b to forget the revoked session", func() bool {
+		return meStatus(b, other) == http.StatusUnauthorized
+	})
+	b.Request(http.MethodGet, "/me", u.Token, nil).Expect(t, http.StatusOK)
+
+	// A password change on a ends every other session on b as well.
+	a.Request(http.MethodPut, "/users/"+u.ID+"/password", u.Token, map[string]any{"current_password": u.Password, "new_password": "another password"}).Expect(t, http.StatusNoContent)
+	third := a.login(t, u.Username, "another password")
+	b.Request(http.MethodGet, "/me", third, nil).Expect(t, http.StatusOK)
+	a.Request(http.MethodPut, "/users/"+u.ID+"/password", third, map[string]any{"current_password": "another password", "new_password": "yet another password"}).Expect(t, http.StatusNoContent)
+	eventually(t, 2*time.Second, "instance b to forget the sessions ended by the password change", func() bool {
+		return meStatus(b, u.Token) == http.StatusUnauthorized
+	})
+}
+
+// meStatus is the status of GET /me with token (outside the contract
+// client, for polling).
+func meStatus(a *testApp, token string) int {
+	req, _ := http.NewRequest(http.MethodGet, a.BaseURL+"/me", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0
+	}
+	res.Body.Close()
+	return res.StatusCode
 }
 
 func TestLoginRateLimitAndLockout(t *testing.T) {

@@ -76,6 +76,10 @@ func TestUploadFormRulesAndDigests(t *testing.T) {
 	body, ct = form(part{name: "file", filename: "x", data: data, digest: digest(data)})
 	e.post("/tasks/"+task+"/attachments", "alice", body, ct).Expect(t, http.StatusCreated)
 
+	// So may the request's Content-Digest, for a client that hashes the file it sends.
+	body, ct = form(part{name: "file", filename: "y", data: data})
+	e.post("/tasks/"+task+"/attachments", "alice", body, ct, "Content-Digest", digest(data)).Expect(t, http.StatusCreated)
+
 	before := len(e.files(t))
 	rejected := []struct {
 		name   string
@@ -114,8 +118,8 @@ func TestUploadFormRulesAndDigests(t *testing.T) {
 		}
 	}
 	e.post("/tasks/"+task+"/attachments", "alice", []byte(`{"file":"x"}`), "application/json").Expect(t, http.StatusUnsupportedMediaType)
-	if n, f := e.rows(t, "attachment"), len(e.files(t)); n != 2 || f != before {
-		t.Fatalf("after rejected uploads: %d rows, %d files; want 2 and %d", n, f, before)
+	if n, f := e.rows(t, "attachment"), len(e.files(t)); n != 3 || f != before {
+		t.Fatalf("after rejected uploads: %d rows, %d files; want 3 and %d", n, f, before)
 	}
 }
 

@@ -7,6 +7,7 @@ package identity
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -44,7 +45,12 @@ type Module struct {
 	runner postgres.TxRunner
 	hasher ports.PasswordHasher
 	clock  kernel.Clock
+	cache  *idpg.SessionCache
 }
+
+// Start listens for other instances' session changes (so cached sessions
+// they revoke end here at once) until ctx ends.
+func (m *Module) Start(ctx context.Context) error { return m.cache.Run(ctx) }
 
 // New wires the module.
 func New(d Deps) *Module {
@@ -53,7 +59,9 @@ func New(d Deps) *Module {
 	if hasher == nil {
 		hasher = credentials.New(credentials.Default, d.Config.PasswordHashParallel)
 	}
+	cache := &idpg.SessionCache{Pool: d.Pool, TTL: 10 * time.Second, Max: 100_000, Logger: d.Logger}
 	svc := &app.Service{
+		Cache:       cache,
 		Users:       &idpg.Users{Runner: runner, Publisher: d.Bus},
 		Sessions:    &idpg.Sessions{Runner: runner},
 		Hasher:      hasher,
@@ -69,7 +77,7 @@ func New(d Deps) *Module {
 			LockoutDuration:  d.Config.LockoutDuration,
 		},
 	}
-	m := &Module{svc: svc, runner: runner, hasher: hasher, clock: d.Clock}
+	m := &Module{svc: svc, runner: runner, hasher: hasher, clock: d.Clock, cache: cache}
 	m.http = &httpapi.Handler{Users: svc, Auth: m}
 	return m
 }

@@ -62,7 +62,7 @@ func (s *Service) Upload(ctx context.Context, by kernel.Actor, u ports.Upload) (
 		return fail(domain.ErrDigestMismatch)
 	}
 	if u.BeforeCommit != nil {
-		if err := u.BeforeCommit(); err != nil {
+		if err := u.BeforeCommit(sum[:]); err != nil {
 			return fail(err)
 		}
 	}

@@ -33,8 +33,9 @@ type Upload struct {
 	// file; a mismatch is ErrDigestMismatch and nothing is kept.
 	WantSHA256 []byte
 	// BeforeCommit, when set, runs after the whole file was received and
-	// before it is kept (e.g. to check a digest of the whole request).
-	BeforeCommit func() error
+	// before it is kept, with the file's SHA-256 (e.g. to check the
+	// request's Content-Digest).
+	BeforeCommit func(fileSHA256 []byte) error
 }
 
 // Attachments are the attachment use cases.

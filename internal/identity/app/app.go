@@ -31,8 +31,9 @@ type Service struct {
 	Tokens      ports.Tokens
 	Clock       kernel.Clock
 	IDs         kernel.IDs
-	LoginLimit  ports.RateLimiter // failed logins per client IP
-	SignupLimit ports.RateLimiter // sign-ups per client IP
+	Cache       ports.SessionCache // nil: every request reads its session
+	LoginLimit  ports.RateLimiter  // failed logins per client IP
+	SignupLimit ports.RateLimiter  // sign-ups per client IP
 	Settings    Settings
 }
 
@@ -164,21 +165,41 @@ func (s *Service) Authenticate(ctx context.Context, token string) (kernel.Actor,
 		return kernel.Actor{}, domain.ErrSessionInvalid
 	}
 	now := s.Clock.Now()
-	as, err := s.Sessions.FindActive(ctx, s.Tokens.Hash(token), now)
-	if err != nil {
-		return kernel.Actor{}, err
+	digest := s.Tokens.Hash(token)
+	as, hit := ports.AuthenticatedSession{}, false
+	if s.Cache != nil {
+		as, hit = s.Cache.Get(digest, now)
 	}
-	if now.Sub(as.Session.LastSeenAt) >= touchInterval {
-		as.Session.Touch(s.Settings.Sessions, now)
-		if err := s.Sessions.Touch(ctx, as.Session); err != nil {
+	if !hit || now.Sub(as.Session.LastSeenAt) >= touchInterval {
+		var err error
+		if as, err = s.Sessions.FindActive(ctx, digest, now); err != nil {
 			return kernel.Actor{}, err
+		}
+		if now.Sub(as.Session.LastSeenAt) >= touchInterval {
+			as.Session.Touch(s.Settings.Sessions, now)
+			if err := s.Sessions.Touch(ctx, as.Session); err != nil {
+				return kernel.Actor{}, err
+			}
+		}
+		if s.Cache != nil {
+			s.Cache.Put(digest, as, now)
 		}
 	}
 	return kernel.Actor{UserID: as.Session.UserID, Admin: as.Role == domain.RoleAdmin, SessionID: as.Session.ID}, nil
 }
 
+// forget drops the user's cached sessions everywhere after a change that
+// ends or alters them. The change is committed already; if the broadcast
+// fails, other instances notice within the cache's TTL.
+func (s *Service) forget(ctx context.Context, userID uuid.UUID) {
+	if s.Cache != nil {
+		_ = s.Cache.ForgetUser(context.WithoutCancel(ctx), userID)
+	}
+}
+
 // Logout revokes the caller's session.
 func (s *Service) Logout(ctx context.Context, actor kernel.Actor) error {
+	defer s.forget(ctx, actor.UserID)
 	return s.Sessions.Revoke(ctx, actor.UserID, actor.SessionID, s.Clock.Now())
 }
 
@@ -190,6 +211,7 @@ func (s *Service) ListSessions(ctx context.Context, actor kernel.Actor) ([]domai
 // RevokeSession revokes one of the caller's sessions (another user's
 // session is "not found").
 func (s *Service) RevokeSession(ctx context.Context, actor kernel.Actor, id uuid.UUID) error {
+	defer s.forget(ctx, actor.UserID)
 	return s.Sessions.Revoke(ctx, actor.UserID, id, s.Clock.Now())
 }
 
@@ -244,6 +266,9 @@ func (s *Service) Update(ctx context.Context, actor kernel.Actor, id uuid.UUID, 
 		}
 		ch.Role = &r
 	}
+	if ch.Role != nil {
+		defer s.forget(ctx, id) // the role is read with the session
+	}
 	return s.Users.Update(ctx, id, func(ctx context.Context, u *domain.User) error {
 		if c.IfVersion != nil && *c.IfVersion != u.Version() {
 			return stale(u.Version())
@@ -283,6 +308,7 @@ func (s *Service) Delete(ctx context.Context, actor kernel.Actor, id uuid.UUID) 
 		}
 		return err
 	}
+	defer s.forget(ctx, id)
 	return s.Users.Delete(ctx, id, func(ctx context.Context, u *domain.User) error {
 		if u.IsAdmin() {
 			if err := s.keepAnAdmin(ctx); err != nil {
@@ -338,6 +364,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor kernel.Actor, id uui
 	if self {
 		keep = actor.SessionID
 	}
+	defer s.forget(ctx, id)
 	return s.Sessions.RevokeAllExcept(ctx, id, keep, now)
 }
 

@@ -114,6 +114,15 @@ type SessionRepository interface {
 	RevokeAllExcept(ctx context.Context, userID, keep uuid.UUID, now time.Time) error
 }
 
+// SessionCache remembers recently authenticated sessions for a few seconds.
+// ForgetUser must drop a user's entries on every instance (a revocation, a
+// password or role change, a deletion).
+type SessionCache interface {
+	Get(tokenHash []byte, now time.Time) (AuthenticatedSession, bool)
+	Put(tokenHash []byte, s AuthenticatedSession, now time.Time)
+	ForgetUser(ctx context.Context, userID uuid.UUID) error
+}
+
 // PasswordHasher hashes and verifies passwords.
 type PasswordHasher interface {
 	Hash(ctx context.Context, password string) (string, error)

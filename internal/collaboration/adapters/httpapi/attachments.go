@@ -129,7 +129,7 @@ func (h *Handlers) upload(c echo.Context, pathTask *uuid.UUID) error {
 			a, err := h.Attachments.Upload(ctx, httpserver.Actor(c), ports.Upload{
 				TaskID: *taskID, Filename: rawFilename(part), ClaimedType: claimedType(part),
 				Body: partReader{part}, WantSHA256: wantFile,
-				BeforeCommit: func() error { return finishForm(mr, body, bodyHash, wantBody) },
+				BeforeCommit: func(fileSHA []byte) error { return finishForm(mr, body, bodyHash, wantBody, fileSHA) },
 			})
 			if err != nil {
 				return err
@@ -142,9 +142,10 @@ func (h *Handlers) upload(c echo.Context, pathTask *uuid.UUID) error {
 }
 
 // finishForm reads the rest of the body after the file part: nothing but
-// the closing boundary may follow, and the whole body must match the
-// request's Content-Digest when there is one.
-func finishForm(mr *multipart.Reader, body io.Reader, bodyHash hash.Hash, want []byte) error {
+// the closing boundary may follow. A request Content-Digest must match
+// either the whole body (RFC 9530's reading) or the file itself (what most
+// clients mean when they upload one file).
+func finishForm(mr *multipart.Reader, body io.Reader, bodyHash hash.Hash, want, fileSHA []byte) error {
 	if _, err := mr.NextPart(); !errors.Is(err, io.EOF) {
 		if err != nil {
 			return readError(err)
@@ -157,7 +158,7 @@ func finishForm(mr *multipart.Reader, body io.Reader, bodyHash hash.Hash, want [
 	if _, err := io.Copy(io.Discard, body); err != nil {
 		return readError(err)
 	}
-	if !bytes.Equal(bodyHash.Sum(nil), want) {
+	if !bytes.Equal(bodyHash.Sum(nil), want) && !bytes.Equal(fileSHA, want) {
 		return domain.ErrDigestMismatch
 	}
 	return nil

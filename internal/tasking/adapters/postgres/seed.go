@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/google/uuid"
@@ -32,33 +33,34 @@ func SeedTasks(ctx context.Context, runner postgres.TxRunner, n int, users []uui
 		for i := range ids {
 			ids[i] = uuid.Must(uuid.NewV7())
 		}
+		rnd := rand.New(rand.NewPCG(uint64(start), 7)) // reproducible, uncorrelated with position
 		err := runner.InTx(ctx, func(ctx context.Context) error {
 			db := runner.Conn(ctx)
 			_, err := db.CopyFrom(ctx, pgx.Identifier{"tasking", "task"},
 				[]string{"id", "title", "description", "status_id", "priority", "due_at", "created_by", "version", "created_at", "updated_at"},
 				pgx.CopyFromSlice(len(ids), func(i int) ([]any, error) {
 					g := start + i
-					w := func(k int) string { return seedWords[(g/(k+1)+k*7)%len(seedWords)] }
+					w := func() string { return seedWords[rnd.IntN(len(seedWords))] }
 					var desc *string
-					if g%2 == 0 {
-						d := fmt.Sprintf("%s %s %s, item %d", w(3), w(4), w(5), g)
+					if rnd.IntN(2) == 0 {
+						d := fmt.Sprintf("%s %s %s, item %d", w(), w(), w(), g)
 						desc = &d
 					}
 					var due *time.Time
-					if g%3 != 0 {
-						d := now.Add(time.Duration(g%2000-500) * time.Hour)
+					if rnd.IntN(3) != 0 {
+						d := now.Add(time.Duration(rnd.IntN(2000)-500) * time.Hour)
 						due = &d
 					}
 					created := now.Add(-time.Duration(n-g) * 31 * time.Second)
-					return []any{ids[i], fmt.Sprintf("%s %s %s #%d", w(0), w(1), w(2), g), desc, 1 + g%5,
-						seedPriorities[g%4], due, users[g%len(users)], 1, created, created}, nil
+					return []any{ids[i], fmt.Sprintf("%s %s %s #%d", w(), w(), w(), g), desc, 1 + rnd.IntN(5),
+						seedPriorities[rnd.IntN(4)], due, users[rnd.IntN(len(users))], 1, created, created}, nil
 				}))
 			if err != nil {
 				return err
 			}
 			_, err = db.CopyFrom(ctx, pgx.Identifier{"tasking", "task_assignee"}, []string{"task_id", "user_id"},
 				pgx.CopyFromSlice(len(ids), func(i int) ([]any, error) {
-					return []any{ids[i], users[(start+i+1)%len(users)]}, nil
+					return []any{ids[i], users[rnd.IntN(len(users))]}, nil
 				}))
 			return err
 		})
