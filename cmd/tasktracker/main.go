@@ -163,7 +163,8 @@ func serve(ctx context.Context) error {
 		}()
 	}
 	logger.Info("serving", "addr", ln.Addr().String(), "version", version)
-	err = httpserver.Serve(ctx, ln, app.echo, cfg.ShutdownGrace)
+	// Open live streams would hold the shutdown for its whole grace period.
+	err = httpserver.Serve(ctx, ln, app.echo, cfg.ShutdownGrace, app.notification.CloseStreams)
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 	defer cancel()
 	if serr := stopWorkers(sctx); serr != nil && err == nil {

@@ -71,7 +71,7 @@ var ErrNoTransaction = errors.New("events: Publish must run inside a transaction
 type Options struct {
 	Logger       *slog.Logger
 	Workers      int           // concurrent deliveries (default 10)
-	PollInterval time.Duration // fallback poll when no insert notification arrives (default 250ms)
+	PollInterval time.Duration // fallback poll when no insert notification arrives (default 100ms)
 }
 
 // Bus is the in-process event bus with durable delivery.
@@ -103,7 +103,7 @@ func NewBus(pool *pgxpool.Pool, o Options) (*Bus, error) {
 		Workers:           workers,
 		Logger:            o.Logger.With("component", "river"),
 		FetchCooldown:     10 * time.Millisecond,
-		FetchPollInterval: cmpOr(o.PollInterval, 250*time.Millisecond),
+		FetchPollInterval: cmpOr(o.PollInterval, 100*time.Millisecond),
 		JobTimeout:        time.Minute,
 	})
 	if err != nil {
