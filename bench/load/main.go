@@ -37,6 +37,7 @@ import (
 
 type result struct {
 	Name         string  `json:"name"`
+	DrainSeconds float64 `json:"event_drain_seconds,omitempty"`
 	Floor        string  `json:"floor"`
 	RPS          float64 `json:"rps"`
 	P50ms        float64 `json:"p50_ms"`
@@ -106,6 +107,18 @@ func run(base, dsn string, conc int, dur time.Duration, login, password, only, j
 			*t = vegeta.Target{Method: "GET", URL: base + "/tasks/" + pick(), Header: hdr}
 			return nil
 		}},
+		{"GET /tasks?limit=50", "select", func(t *vegeta.Target) error {
+			*t = vegeta.Target{Method: "GET", URL: base + "/tasks?limit=50", Header: hdr}
+			return nil
+		}},
+		{"GET /tasks?limit=50&cursor=<deep>", "select", func(t *vegeta.Target) error {
+			*t = vegeta.Target{Method: "GET", URL: base + "/tasks?limit=50&cursor=" + url.QueryEscape(deep), Header: hdr}
+			return nil
+		}},
+		{"GET /tasks?q=…&limit=50", "select", func(t *vegeta.Target) error {
+			*t = vegeta.Target{Method: "GET", URL: base + "/tasks?limit=50&q=" + url.QueryEscape(words[rand.IntN(len(words))]), Header: hdr}
+			return nil
+		}},
 		{"POST /tasks", "insert", func(t *vegeta.Target) error {
 			body := fmt.Sprintf(`{"title":"%s %s load task %d","priority":"high","description":"created by the load tool"}`,
 				words[rand.IntN(5)], words[rand.IntN(5)], n.Add(1))
@@ -122,32 +135,32 @@ func run(base, dsn string, conc int, dur time.Duration, login, password, only, j
 			*t = vegeta.Target{Method: "PATCH", URL: base + "/tasks/" + ids[0], Header: hdr, Body: []byte(body)}
 			return nil
 		}},
-		{"GET /tasks?limit=50", "select", func(t *vegeta.Target) error {
-			*t = vegeta.Target{Method: "GET", URL: base + "/tasks?limit=50", Header: hdr}
-			return nil
-		}},
-		{"GET /tasks?limit=50&cursor=<deep>", "select", func(t *vegeta.Target) error {
-			*t = vegeta.Target{Method: "GET", URL: base + "/tasks?limit=50&cursor=" + url.QueryEscape(deep), Header: hdr}
-			return nil
-		}},
-		{"GET /tasks?q=…&limit=50", "select", func(t *vegeta.Target) error {
-			*t = vegeta.Target{Method: "GET", URL: base + "/tasks?limit=50&q=" + url.QueryEscape(words[rand.IntN(len(words))]), Header: hdr}
-			return nil
-		}},
 	}
 	var results []result
 	for _, s := range scenarios {
 		if only != "" && !strings.Contains(","+only+",", ","+s.name+",") {
 			continue
 		}
+		if err := drain(dsn); err != nil { // start every scenario with no event delivery pending
+			return err
+		}
 		r, err := attack(base, s.name, s.target, conc, dur)
 		if err != nil {
 			return err
 		}
 		r.Floor = s.floor
+		if s.floor == "insert" {
+			// The writes queued event deliveries (notifications); how long
+			// the workers take to catch up is part of the cost.
+			start := time.Now()
+			if err := drain(dsn); err != nil {
+				return err
+			}
+			r.DrainSeconds = time.Since(start).Seconds()
+		}
 		results = append(results, r)
-		fmt.Printf("%-42s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  stmts/req %.1f  %s\n",
-			r.Name, r.RPS, r.P50ms, r.P99ms, r.Errors, r.StmtsPerReq, r.StatusCounts)
+		fmt.Printf("%-42s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %d  stmts/req %.1f  %s  event drain %.1fs\n",
+			r.Name, r.RPS, r.P50ms, r.P99ms, r.Errors, r.StmtsPerReq, r.StatusCounts, r.DrainSeconds)
 	}
 
 	selectTPS, insertTPS, err := floors(dsn, conc, dur)
@@ -155,8 +168,8 @@ func run(base, dsn string, conc int, dur time.Duration, login, password, only, j
 		return err
 	}
 	fmt.Printf("\nfloor: pgbench -S -M prepared %.0f tps; single-row insert %.0f tps\n\n", selectTPS, insertTPS)
-	fmt.Println("| endpoint | req/s | p50 ms | p99 ms | errors | SQL stmts/req | ratio to floor |")
-	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+	fmt.Println("| endpoint | req/s | p50 ms | p99 ms | errors | SQL stmts/req | ratio to floor | event drain after |")
+	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for i := range results {
 		r := &results[i]
 		floor := selectTPS
@@ -164,9 +177,13 @@ func run(base, dsn string, conc int, dur time.Duration, login, password, only, j
 			floor = insertTPS
 		}
 		r.Ratio = r.RPS / floor
-		fmt.Printf("| `%s` | %.0f | %.2f | %.2f | %d | %.1f | %.3f of %s |\n", r.Name, r.RPS, r.P50ms, r.P99ms, r.Errors, r.StmtsPerReq, r.Ratio, r.Floor)
+		drained := ""
+		if r.DrainSeconds > 0 {
+			drained = fmt.Sprintf("%.1f s", r.DrainSeconds)
+		}
+		fmt.Printf("| `%s` | %.0f | %.2f | %.2f | %d | %.1f | %.3f of %s | %s |\n", r.Name, r.RPS, r.P50ms, r.P99ms, r.Errors, r.StmtsPerReq, r.Ratio, r.Floor, drained)
 	}
-	fmt.Printf("| pgbench select floor | %.0f | | | | | |\n| pgbench insert floor | %.0f | | | | | |\n", selectTPS, insertTPS)
+	fmt.Printf("| pgbench select floor | %.0f | | | | | | |\n| pgbench insert floor | %.0f | | | | | | |\n", selectTPS, insertTPS)
 	if jsonOut != "" {
 		b, _ := json.MarshalIndent(map[string]any{"tasks": total, "connections": conc, "duration": dur.String(),
 			"select_floor_tps": selectTPS, "insert_floor_tps": insertTPS, "results": results}, "", "  ")
@@ -202,6 +219,26 @@ func attack(base, name string, tr vegeta.Targeter, conc int, dur time.Duration) 
 	return result{Name: name, RPS: m.Throughput, P50ms: ms(m.Latencies.P50), P99ms: ms(m.Latencies.P99),
 		Requests: m.Requests, Errors: errs, StmtsPerReq: float64(after-before) / float64(max(m.Requests, 1)),
 		StatusCounts: strings.Join(codes, " ")}, nil
+}
+
+// drain waits until the event queue has no delivery left to run.
+func drain(dsn string) error {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	for deadline := time.Now().Add(10 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		var pending int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state IN ('available', 'running', 'retryable', 'scheduled')`).Scan(&pending); err != nil {
+			return err
+		}
+		if pending == 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("event deliveries still pending after 10 minutes")
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -240,6 +240,14 @@ var order = map[ports.Sort]struct {
 // rows by a keyset range scan ((key, id) beyond the cursor, in index
 // order, LIMIT n+1), the outer one joins the status and aggregates each
 // row's assignees and tags for those rows only.
+//
+// A search (q) cannot rely on the planner: PostgreSQL has no statistics
+// for prefix tsqueries, so it estimates every word alike and walks the sort
+// index filtering by the query — fast for a common word, a full scan for a
+// word no task has. So a search is tried first over the next searchWindow
+// rows in sort order; if that fills the page, the page is exact (the first
+// matches in order are among them). Otherwise a second statement collects
+// the matches through the GIN index and sorts only those.
 func (r *Tasks) List(ctx context.Context, in ports.ListTasks) ([]*domain.Task, error) {
 	o, ok := order[in.Sort]
 	if !ok {
@@ -268,12 +276,13 @@ func (r *Tasks) List(ctx context.Context, in ports.ListTasks) ([]*domain.Task, e
 		where = append(where, `EXISTS (SELECT 1 FROM tasking.task_tag x JOIN tasking.tag g ON g.id = x.tag_id
 			WHERE x.task_id = t.id AND lower(g.name) = lower(`+arg(f.TagName)+`))`)
 	}
+	search := ""
 	if f.Query != "" {
-		if q := TSQuery(f.Query); q != "" {
-			where = append(where, `t.search @@ to_tsquery('simple', `+arg(q)+`)`)
-		} else {
-			where = append(where, `false`) // no word to look for: nothing matches
+		q := TSQuery(f.Query)
+		if q == "" {
+			return nil, nil // no word to look for: nothing matches
 		}
+		search = `t.search @@ to_tsquery('simple', ` + arg(q) + `)`
 	}
 	if f.DueBefore != nil {
 		where = append(where, `t.due_key < `+arg(*f.DueBefore))
@@ -302,13 +311,35 @@ func (r *Tasks) List(ctx context.Context, in ports.ListTasks) ([]*domain.Task, e
 		cond = "WHERE " + strings.Join(where, " AND ")
 	}
 	orderBy := `t.` + o.key + ` ` + o.dir + `, t.id ` + o.dir
-	sql := `SELECT ` + taskColumns + `
+	limit := arg(in.Limit + 1)
+	page := func(source string) string {
+		return `SELECT ` + taskColumns + `
 		FROM (SELECT t.id, t.title, t.description, t.status_id, t.priority, t.due_at, t.created_by, t.version,
 		             t.created_at, t.updated_at, t.due_key, t.priority_rank
-		        FROM tasking.task t ` + cond + `
-		       ORDER BY ` + orderBy + ` LIMIT ` + arg(in.Limit+1) + `) t
+		        FROM ` + source + `
+		       ORDER BY ` + orderBy + ` LIMIT ` + limit + `) t
 		JOIN tasking.task_status s ON s.id = t.status_id
 		ORDER BY ` + orderBy
+	}
+	if search == "" {
+		return r.query(ctx, page(`tasking.task t `+cond), args)
+	}
+	window := `(SELECT t.* FROM tasking.task t ` + cond + ` ORDER BY ` + orderBy + ` LIMIT ` + strconv.Itoa(searchWindow) + `) t
+		WHERE ` + search
+	out, err := r.query(ctx, page(window), args)
+	if err != nil || len(out) > in.Limit {
+		return out, err
+	}
+	all := append(where, search)
+	matches := `(SELECT t.* FROM tasking.task t WHERE ` + strings.Join(all, " AND ") + ` OFFSET 0) t`
+	return r.query(ctx, page(matches), args)
+}
+
+// searchWindow is how many rows, in sort order, a search scans before it
+// turns to the GIN index.
+const searchWindow = 2000
+
+func (r *Tasks) query(ctx context.Context, sql string, args []any) ([]*domain.Task, error) {
 	rows, err := r.Runner.Conn(ctx).Query(ctx, sql, args...)
 	if err != nil {
 		return nil, postgres.MapError(err)
