@@ -190,9 +190,25 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[delivery]) err
 	}
 	e := job.Args.Event
 	err := w.bus.runner.InTx(ctx, func(ctx context.Context) error {
-		tag, err := w.bus.runner.Conn(ctx).Exec(ctx,
-			`INSERT INTO platform.processed_event (subscriber, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+		// The delivery commits without waiting for its WAL flush: River
+		// marks the job completed afterwards in a synchronous commit, whose
+		// flush covers this earlier commit record too. So a completed job's
+		// effect is always durable, and a crash before that flush leaves
+		// the job to be run again (idempotently, below).
+		b := &pgx.Batch{}
+		b.Queue(`SET LOCAL synchronous_commit = off`)
+		b.Queue(`INSERT INTO platform.processed_event (subscriber, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
 			job.Args.Subscriber, e.EventID)
+		br := w.bus.runner.Conn(ctx).SendBatch(ctx, b)
+		_, err := br.Exec()
+		if err != nil {
+			br.Close()
+			return err
+		}
+		tag, err := br.Exec()
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
 		if err != nil {
 			return err
 		}
