@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"tasktracker/internal/platform/config"
 	"tasktracker/internal/platform/pgtest"
 )
 
@@ -81,4 +82,35 @@ func TestReadyzAnswers503WhenTheDatabaseIsDown(t *testing.T) {
 		}
 		return err == nil && res.StatusCode == http.StatusOK
 	})
+}
+
+func TestCORSAllowsConfiguredOriginsOnly(t *testing.T) {
+	a := newTestApp(t, func(c *config.Config) { c.CORSOrigins = []string{"https://app.example.com"} })
+	preflight := func(origin string) *http.Response {
+		req, _ := http.NewRequest(http.MethodOptions, a.BaseURL+"/tasks", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", http.MethodPost)
+		req.Header.Set("Access-Control-Request-Headers", "authorization, content-type, if-match")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	res := preflight("https://app.example.com")
+	if res.StatusCode != http.StatusNoContent || res.Header.Get("Access-Control-Allow-Origin") != "https://app.example.com" ||
+		!strings.Contains(strings.ToLower(res.Header.Get("Access-Control-Allow-Headers")), "if-match") {
+		t.Fatalf("allowed origin: %d %v", res.StatusCode, res.Header)
+	}
+	if got := preflight("https://evil.example.com").Header.Get("Access-Control-Allow-Origin"); got != "" {
+		t.Fatalf("a foreign origin was allowed: %q", got)
+	}
+	// A simple request exposes the headers a frontend needs.
+	u := a.signUp(t, "cors")
+	r := a.Request(http.MethodGet, "/me", u.Token, nil, "Origin", "https://app.example.com")
+	r.Expect(t, http.StatusOK)
+	if !strings.Contains(r.Header.Get("Access-Control-Expose-Headers"), "ETag") {
+		t.Fatalf("expose headers %q", r.Header.Get("Access-Control-Expose-Headers"))
+	}
 }

@@ -72,6 +72,9 @@ type Options struct {
 	Logger       *slog.Logger
 	Workers      int           // concurrent deliveries (default 10)
 	PollInterval time.Duration // fallback poll when no insert notification arrives (default 100ms)
+	// VacuumInterval is how often the leader vacuums the job table
+	// (default 30s; see vacuumWorker).
+	VacuumInterval time.Duration
 }
 
 // Bus is the in-process event bus with durable delivery.
@@ -98,6 +101,9 @@ func NewBus(pool *pgxpool.Pool, o Options) (*Bus, error) {
 	if err := river.AddWorkerSafely(workers, &deliveryWorker{bus: b}); err != nil {
 		return nil, err
 	}
+	if err := river.AddWorkerSafely(workers, &vacuumWorker{pool: pool}); err != nil {
+		return nil, err
+	}
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues:            map[string]river.QueueConfig{queue: {MaxWorkers: cmpOr(o.Workers, 10)}},
 		Workers:           workers,
@@ -105,6 +111,9 @@ func NewBus(pool *pgxpool.Pool, o Options) (*Bus, error) {
 		FetchCooldown:     10 * time.Millisecond,
 		FetchPollInterval: cmpOr(o.PollInterval, 100*time.Millisecond),
 		JobTimeout:        time.Minute,
+		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cmpOr(o.VacuumInterval, 30*time.Second)),
+			func() (river.JobArgs, *river.InsertOpts) { return vacuumQueue{}, &river.InsertOpts{Queue: queue, MaxAttempts: 1} },
+			&river.PeriodicJobOpts{ID: "vacuum_river_job", RunOnStart: true})},
 	})
 	if err != nil {
 		return nil, err
@@ -221,5 +230,26 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[delivery]) err
 		w.bus.logger.WarnContext(ctx, "event delivery failed", "subscriber", job.Args.Subscriber,
 			"event_type", e.Type, "event_id", e.EventID, "attempt", job.Attempt, "error", err)
 	}
+	return err
+}
+
+// vacuumQueue is the periodic job that vacuums River's job table. Every
+// delivery updates its job row twice (available → running → completed), and
+// the fetch query walks the "available" index entries in order: without a
+// vacuum the dead entries of finished jobs pile up in front of the live
+// ones and each fetch gets slower (River issue #59). Autovacuum may be off
+// or busy with large tables, so the elected leader vacuums this small,
+// hot table itself; plain VACUUM takes no lock that blocks the queue.
+type vacuumQueue struct{}
+
+func (vacuumQueue) Kind() string { return "vacuum_river_job" }
+
+type vacuumWorker struct {
+	river.WorkerDefaults[vacuumQueue]
+	pool *pgxpool.Pool
+}
+
+func (w *vacuumWorker) Work(ctx context.Context, _ *river.Job[vacuumQueue]) error {
+	_, err := w.pool.Exec(ctx, `VACUUM (SKIP_LOCKED) river_job`)
 	return err
 }

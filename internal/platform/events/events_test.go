@@ -170,3 +170,21 @@ func TestRedeliveryHasNoSecondEffect(t *testing.T) {
 		t.Fatalf("handler took effect %d times, want 1", n)
 	}
 }
+
+func TestTheLeaderVacuumsTheJobTable(t *testing.T) {
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	bus, err := events.NewBus(pool, events.Options{VacuumInterval: time.Hour}) // RunOnStart: once, at once
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bus.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer bus.Stop(ctx)
+	waitFor(t, "river_job to be vacuumed", func() bool {
+		var vacuums int64
+		_ = pool.QueryRow(ctx, `SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'river_job'`).Scan(&vacuums)
+		return vacuums > 0
+	})
+}
