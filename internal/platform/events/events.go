@@ -112,7 +112,9 @@ func NewBus(pool *pgxpool.Pool, o Options) (*Bus, error) {
 		FetchPollInterval: cmpOr(o.PollInterval, 100*time.Millisecond),
 		JobTimeout:        time.Minute,
 		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cmpOr(o.VacuumInterval, 30*time.Second)),
-			func() (river.JobArgs, *river.InsertOpts) { return vacuumQueue{}, &river.InsertOpts{Queue: queue, MaxAttempts: 1} },
+			func() (river.JobArgs, *river.InsertOpts) {
+				return vacuumQueue{}, &river.InsertOpts{Queue: queue, MaxAttempts: 1}
+			},
 			&river.PeriodicJobOpts{ID: "vacuum_river_job", RunOnStart: true})},
 	})
 	if err != nil {
