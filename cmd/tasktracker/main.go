@@ -91,7 +91,7 @@ func connect(ctx context.Context, cfg config.Config, create bool) (*pgxpool.Pool
 		}
 	}
 	pool, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.PoolOptions{
-		MinConns: cfg.PoolMinSize, MaxConns: cfg.PoolMaxSize, CommandTimeout: cfg.CommandTimeout})
+		MinConns: cfg.PoolMinSize, MaxConns: cfg.PoolMaxSize, CommandTimeout: cfg.CommandTimeout, PlanCacheMode: cfg.PlanCacheMode})
 	if err != nil {
 		return nil, dbError(cfg.DatabaseURL, err)
 	}

@@ -19,6 +19,7 @@ type Config struct {
 	PoolMinSize    int32
 	PoolMaxSize    int32
 	CommandTimeout time.Duration
+	PlanCacheMode  string
 
 	HTTPAddr       string
 	AutoMigrate    bool
@@ -52,6 +53,7 @@ var Vars = [][3]string{
 	{"DB_POOL_MIN_SIZE", "10", "connections kept open"},
 	{"DB_POOL_MAX_SIZE", "20", "most connections open at once"},
 	{"DB_POOL_COMMAND_TIMEOUT", "60", "statement timeout, seconds (or a Go duration such as 500ms)"},
+	{"DB_PLAN_CACHE_MODE", "force_generic_plan", "PostgreSQL plan_cache_mode for the API's prepared statements (auto, force_generic_plan, force_custom_plan)"},
 	{"HTTP_ADDR", ":8080", "listen address of the API"},
 	{"AUTO_MIGRATE", "true", "apply pending migrations when serve starts"},
 	{"CORS_ALLOWED_ORIGINS", "(empty: CORS off)", "comma-separated origins allowed to call the API from a browser, or *"},
@@ -80,6 +82,7 @@ func Load(getenv func(string) string) (Config, error) {
 		PoolMinSize:           int32(p.int("DB_POOL_MIN_SIZE", 10, 0, 1000)),
 		PoolMaxSize:           int32(p.int("DB_POOL_MAX_SIZE", 20, 1, 1000)),
 		CommandTimeout:        p.seconds("DB_POOL_COMMAND_TIMEOUT", 60*time.Second),
+		PlanCacheMode:         p.oneOf("DB_PLAN_CACHE_MODE", "force_generic_plan", "auto", "force_generic_plan", "force_custom_plan"),
 		HTTPAddr:              p.str("HTTP_ADDR", ":8080"),
 		AutoMigrate:           p.bool("AUTO_MIGRATE", true),
 		CORSOrigins:           p.list("CORS_ALLOWED_ORIGINS"),

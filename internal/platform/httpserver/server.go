@@ -48,6 +48,7 @@ func New(o Options) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(o.Logger)
 	e.IPExtractor = echo.ExtractIPDirect()
+	e.JSONSerializer = jsonSerializer{}
 	e.Pre(middleware.RemoveTrailingSlash())
 
 	reg := prometheus.NewRegistry()

@@ -30,6 +30,7 @@ import (
 	tcpostgres "github.com/testcontainers/testcontainers-go/modules/postgres"
 
 	"tasktracker/db"
+	"tasktracker/internal/platform/postgres"
 )
 
 const localDefault = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
@@ -85,7 +86,8 @@ func DSN(t testing.TB) string {
 func New(t testing.TB) *pgxpool.Pool {
 	t.Helper()
 	dsn := DSN(t)
-	pool, err := pgxpool.New(context.Background(), dsn)
+	// The production pool settings (statement tracing, generic plans, UTC).
+	pool, err := postgres.Open(context.Background(), dsn, postgres.PoolOptions{MaxConns: 10, CommandTimeout: time.Minute})
 	if err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}

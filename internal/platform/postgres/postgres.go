@@ -4,6 +4,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -21,6 +22,10 @@ type PoolOptions struct {
 	MinConns       int32
 	MaxConns       int32
 	CommandTimeout time.Duration // becomes the statement_timeout
+	// PlanCacheMode is PostgreSQL's plan_cache_mode for prepared
+	// statements: "force_generic_plan" (the default here) plans each
+	// statement once per connection; "auto" may re-plan on every execution.
+	PlanCacheMode string
 }
 
 // Open connects a pool to dsn and checks that the database answers.
@@ -39,6 +44,9 @@ func Open(ctx context.Context, dsn string, o PoolOptions) (*pgxpool.Pool, error)
 		cfg.ConnConfig.RuntimeParams["statement_timeout"] = strconv.FormatInt(o.CommandTimeout.Milliseconds(), 10)
 	}
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
+		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = cmp.Or(o.PlanCacheMode, "force_generic_plan")
+	}
 	cfg.ConnConfig.Tracer = statementCounter{}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
