@@ -70,7 +70,7 @@ var Vars = [][3]string{
 	{"PASSWORD_HASH_CONCURRENCY", "4", "password hashes computed at once (each takes 19 MiB)"},
 	{"ATTACHMENTS_DIR", "./data/attachments", "where uploaded files are stored"},
 	{"ATTACHMENT_MAX_BYTES", "20971520", "largest upload, bytes"},
-	{"EVENT_WORKERS", "10", "event deliveries run at once"},
+	{"EVENT_WORKERS", "20", "event deliveries run at once (each holds a pooled connection while it runs)"},
 	{"NOTIFICATION_HEARTBEAT", "25s", "comment sent on idle notification streams"},
 	{"PPROF_ADDR", "(empty: off)", "serve net/http/pprof on this address (keep it on loopback), for profiling"},
 }
@@ -99,7 +99,7 @@ func Load(getenv func(string) string) (Config, error) {
 		PasswordHashParallel:  p.int("PASSWORD_HASH_CONCURRENCY", 4, 1, 256),
 		AttachmentsDir:        p.str("ATTACHMENTS_DIR", "./data/attachments"),
 		AttachmentMaxBytes:    int64(p.int("ATTACHMENT_MAX_BYTES", 20<<20, 1, 1<<40)),
-		EventWorkers:          p.int("EVENT_WORKERS", 10, 1, 1000),
+		EventWorkers:          p.int("EVENT_WORKERS", 20, 1, 1000),
 		NotificationHeartbeat: p.duration("NOTIFICATION_HEARTBEAT", 25*time.Second),
 		PprofAddr:             p.str("PPROF_ADDR", ""),
 	}
