@@ -23,8 +23,7 @@ type PoolOptions struct {
 	MaxConns       int32
 	CommandTimeout time.Duration // becomes the statement_timeout
 	// PlanCacheMode is PostgreSQL's plan_cache_mode for prepared
-	// statements: "force_generic_plan" (the default here) plans each
-	// statement once per connection; "auto" may re-plan on every execution.
+	// statements ("auto" when empty: PostgreSQL's own default).
 	PlanCacheMode string
 }
 
@@ -45,7 +44,7 @@ func Open(ctx context.Context, dsn string, o PoolOptions) (*pgxpool.Pool, error)
 	}
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
 	if _, set := cfg.ConnConfig.RuntimeParams["plan_cache_mode"]; !set {
-		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = cmp.Or(o.PlanCacheMode, "force_generic_plan")
+		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = cmp.Or(o.PlanCacheMode, "auto")
 	}
 	cfg.ConnConfig.Tracer = statementCounter{}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)

@@ -311,7 +311,10 @@ func (r *Tasks) List(ctx context.Context, in ports.ListTasks) ([]*domain.Task, e
 		cond = "WHERE " + strings.Join(where, " AND ")
 	}
 	orderBy := `t.` + o.key + ` ` + o.dir + `, t.id ` + o.dir
-	limit := arg(in.Limit + 1)
+	// The LIMIT is a literal (a small integer, never user text): a plan made
+	// for an unknown LIMIT assumes a large one and sorts the whole table, so
+	// a parameter would keep PostgreSQL from reusing one cheap plan.
+	limit := strconv.Itoa(in.Limit + 1)
 	page := func(source string) string {
 		return `SELECT ` + taskColumns + `
 		FROM (SELECT t.id, t.title, t.description, t.status_id, t.priority, t.due_at, t.created_by, t.version,
