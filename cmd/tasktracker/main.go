@@ -221,26 +221,38 @@ func admin(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer
 		return err
 	}
 	password := strings.TrimRight(line, "\r\n")
-	cfg, err := config.Load(os.Getenv)
+	app, closeApp, err := commandApp(ctx)
 	if err != nil {
 		return err
 	}
-	pool, err := connect(ctx, cfg, true)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if err := db.Up(ctx, pool, nil); err != nil {
-		return fmt.Errorf("migrations failed: %v", err)
-	}
-	app, err := newApplication(cfg, pool, newLogger("warn"))
-	if err != nil {
-		return err
-	}
+	defer closeApp()
 	id, err := app.identity.CreateUser(ctx, *email, *username, *display, password, *isAdmin)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "created user %s (%s)\n", id, *username)
 	return nil
+}
+
+// commandApp wires the application for a one-off command (admin, seed): the
+// database is created and migrated if needed; no server, no workers.
+func commandApp(ctx context.Context) (*application, func(), error) {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	pool, err := connect(ctx, cfg, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := db.Up(ctx, pool, nil); err != nil {
+		pool.Close()
+		return nil, nil, fmt.Errorf("migrations failed: %v", err)
+	}
+	app, err := newApplication(cfg, pool, newLogger("warn"))
+	if err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	return app, pool.Close, nil
 }

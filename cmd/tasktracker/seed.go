@@ -5,11 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
-
-	"tasktracker/db"
-	"tasktracker/internal/platform/config"
 )
 
 // seedPassword is the password every seeded user shares (the load tool logs
@@ -29,22 +25,11 @@ func seed(ctx context.Context, args []string, stdout io.Writer) error {
 	if *users < 1 || *tasks < 0 {
 		return fmt.Errorf("seed: --users must be at least 1 and --tasks at least 0")
 	}
-	cfg, err := config.Load(os.Getenv)
+	app, closeApp, err := commandApp(ctx)
 	if err != nil {
 		return err
 	}
-	pool, err := connect(ctx, cfg, true)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if err := db.Up(ctx, pool, nil); err != nil {
-		return fmt.Errorf("migrations failed: %v", err)
-	}
-	app, err := newApplication(cfg, pool, newLogger("warn"))
-	if err != nil {
-		return err
-	}
+	defer closeApp()
 	start := time.Now()
 	ids, err := app.identity.SeedUsers(ctx, *users, seedPassword)
 	if err != nil {
@@ -57,6 +42,5 @@ func seed(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	el := time.Since(start)
 	fmt.Fprintf(stdout, "tasks: %d in %s (%.0f rows/s)\n", *tasks, el.Round(time.Millisecond), float64(*tasks)/el.Seconds())
-	_, err = pool.Exec(ctx, "ANALYZE")
-	return err
+	return nil
 }
