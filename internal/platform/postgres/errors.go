@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 
@@ -43,9 +44,11 @@ func MapError(err error, c ...Constraints) error {
 		case "23505":
 			return kernel.Conflict("conflict", "the resource already exists")
 		case "23503":
-			return kernel.Invalid(pgErr.ColumnName, "refers to a row that does not exist")
+			return kernel.Invalid(cmp.Or(pgErr.ColumnName, "input"), "refers to a row that does not exist")
 		case "23514", "22P02", "22001", "22003", "22007", "22008":
-			return kernel.Invalid(pgErr.ColumnName, "value is not valid")
+			return kernel.Invalid(cmp.Or(pgErr.ColumnName, "input"), "value is not valid")
+		case "22021", "22P05": // a NUL byte or a character the database cannot store
+			return kernel.Invalid(cmp.Or(pgErr.ColumnName, "input"), "contains a character that cannot be stored (such as NUL)")
 		case "57014", "57P01", "57P02", "57P03", "53300":
 			return errors.Join(ErrUnavailable, err)
 		}
