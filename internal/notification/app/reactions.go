@@ -60,10 +60,6 @@ func (s *Service) perTask(h events.Handler) events.Handler {
 // watch that is new catches up with the task's events that came after env
 // and were processed before it (delivery is unordered).
 func (s *Service) watch(ctx context.Context, env events.Envelope, task uuid.UUID, source domain.Source, users ...uuid.UUID) error {
-	deleted, err := s.d.Directory.TaskDeleted(ctx, task)
-	if err != nil || deleted {
-		return err
-	}
 	ws := make([]domain.Watcher, 0, len(users))
 	for _, u := range users {
 		if u == uuid.Nil {
@@ -76,7 +72,11 @@ func (s *Service) watch(ctx context.Context, env events.Envelope, task uuid.UUID
 		ws = append(ws, w)
 	}
 	if len(ws) == 0 {
-		return nil
+		return nil // nobody to add: spare the queries (a task created without assignees)
+	}
+	deleted, err := s.d.Directory.TaskDeleted(ctx, task)
+	if err != nil || deleted {
+		return err
 	}
 	added, err := s.d.Watchers.AddWatchers(ctx, ws...)
 	if err != nil || len(added) == 0 {
