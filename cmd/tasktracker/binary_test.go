@@ -20,6 +20,7 @@ import (
 
 	"tasktracker/internal/platform/apitest"
 	"tasktracker/internal/platform/pgtest"
+	"tasktracker/internal/platform/wait"
 )
 
 var (
@@ -107,7 +108,7 @@ func TestBinaryServesCreatesDatabaseAndShutsDownGracefully(t *testing.T) {
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
 
 	c := apitest.New(t, "http://"+addr)
-	eventually(t, 30*time.Second, "the server to answer", func() bool {
+	wait.For(t, 30*time.Second, "the server to answer", func() bool {
 		res, err := http.Get("http://" + addr + "/readyz")
 		if err == nil {
 			res.Body.Close()

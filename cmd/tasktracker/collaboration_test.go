@@ -15,6 +15,7 @@ import (
 
 	"tasktracker/internal/platform/apitest"
 	"tasktracker/internal/platform/config"
+	"tasktracker/internal/platform/wait"
 )
 
 // End to end through the whole application: tasks come from the tasking
@@ -105,7 +106,7 @@ func TestCollaborationOnATaskAndItsDeletion(t *testing.T) {
 	// Attachment deletion rights: not another member, but the admin.
 	other := a.uploadFile("/tasks/"+task+"/attachments", bob.Token, "x.bin", []byte{1, 2, 3}).Map(t)
 	a.Request(http.MethodDelete, "/attachments/"+other["id"].(string), admin.Token, nil).Expect(t, http.StatusNoContent)
-	eventually(t, 10*time.Second, "the deleted attachment's file to go", func() bool { return a.attachmentFiles(t) == 1 })
+	wait.For(t, 10*time.Second, "the deleted attachment's file to go", func() bool { return a.attachmentFiles(t) == 1 })
 
 	if c, at, tl := a.collaborationRows(t, task); c != 1 || at != 1 || tl != 2 {
 		t.Fatalf("before deletion: %d comments, %d attachments, %d time logs (timer included)", c, at, tl)
@@ -115,7 +116,7 @@ func TestCollaborationOnATaskAndItsDeletion(t *testing.T) {
 		a.Request(http.MethodGet, "/tasks/"+task+p, bob.Token, nil).Expect(t, http.StatusNotFound)
 	}
 	a.Request(http.MethodGet, "/attachments/"+att["id"].(string), bob.Token, nil).Expect(t, http.StatusNotFound)
-	eventually(t, 10*time.Second, "the task's comments, attachments, files and time logs to go", func() bool {
+	wait.For(t, 10*time.Second, "the task's comments, attachments, files and time logs to go", func() bool {
 		c, at, tl := a.collaborationRows(t, task)
 		return c+at+tl == 0 && a.attachmentFiles(t) == 0
 	})
@@ -148,7 +149,7 @@ func TestDeletedUsersCollaborationStays(t *testing.T) {
 	a.Request(http.MethodPost, "/tasks/"+task+"/timer/start", bob.Token, nil).Expect(t, http.StatusCreated)
 
 	a.Request(http.MethodDelete, "/users/"+bob.ID, admin.Token, nil).Expect(t, http.StatusNoContent)
-	eventually(t, 10*time.Second, "the deleted user's running timer to go", func() bool {
+	wait.For(t, 10*time.Second, "the deleted user's running timer to go", func() bool {
 		_, _, tl := a.collaborationRows(t, task)
 		return tl == 1
 	})

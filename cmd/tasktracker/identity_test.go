@@ -13,6 +13,7 @@ import (
 
 	"tasktracker/internal/identity/events"
 	"tasktracker/internal/platform/config"
+	"tasktracker/internal/platform/wait"
 )
 
 func TestSignUpFirstUserIsAdminAndLoginWorks(t *testing.T) {
@@ -228,7 +229,7 @@ func TestRevocationReachesOtherInstancesAtOnce(t *testing.T) {
 	b.Request(http.MethodGet, "/me", other, nil).Expect(t, http.StatusOK)
 
 	a.Request(http.MethodPost, "/auth/logout", other, nil).Expect(t, http.StatusNoContent)
-	eventually(t, 2*time.Second, "instance b to forget the revoked session", func() bool {
+	wait.For(t, 2*time.Second, "instance b to forget the revoked session", func() bool {
 		return meStatus(b, other) == http.StatusUnauthorized
 	})
 	b.Request(http.MethodGet, "/me", u.Token, nil).Expect(t, http.StatusOK)
@@ -238,7 +239,7 @@ func TestRevocationReachesOtherInstancesAtOnce(t *testing.T) {
 	third := a.login(t, u.Username, "another password")
 	b.Request(http.MethodGet, "/me", third, nil).Expect(t, http.StatusOK)
 	a.Request(http.MethodPut, "/users/"+u.ID+"/password", third, map[string]any{"current_password": "another password", "new_password": "yet another password"}).Expect(t, http.StatusNoContent)
-	eventually(t, 2*time.Second, "instance b to forget the sessions ended by the password change", func() bool {
+	wait.For(t, 2*time.Second, "instance b to forget the sessions ended by the password change", func() bool {
 		return meStatus(b, u.Token) == http.StatusUnauthorized
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"tasktracker/internal/platform/config"
+	"tasktracker/internal/platform/wait"
 )
 
 // End to end: tasks from tasking, comments from collaboration, users from
@@ -55,7 +56,7 @@ func (a *testApp) unreadCount(t *testing.T, u testUser) int {
 func (a *testApp) awaitInbox(t *testing.T, u testUser, n int) []notificationDTO {
 	t.Helper()
 	var items []notificationDTO
-	eventually(t, 10*time.Second, u.Username+"'s notifications", func() bool {
+	wait.For(t, 10*time.Second, u.Username+"'s notifications", func() bool {
 		items = a.inbox(t, u, "").Items
 		return len(items) >= n
 	})
@@ -239,7 +240,7 @@ func TestNotificationsSurviveAStoppedWorker(t *testing.T) {
 	b := startTestApp(t, a.pool)
 	b.awaitInbox(t, alice, 1)
 	b.awaitInbox(t, carol, 1)
-	eventually(t, 10*time.Second, "every delivery to complete", func() bool {
+	wait.For(t, 10*time.Second, "every delivery to complete", func() bool {
 		var pending int
 		_ = a.pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state <> 'completed'`).Scan(&pending)
 		return pending == 0
@@ -375,7 +376,7 @@ func TestNotificationStreamAcrossInstances(t *testing.T) {
 		res := b.Request(http.MethodGet, "/notifications/stream", token, nil)
 		done <- res.StatusCode
 	}()
-	eventually(t, 10*time.Second, "the stream to open", func() bool { return b.app.notification.OpenStreams() >= 3 })
+	wait.For(t, 10*time.Second, "the stream to open", func() bool { return b.app.notification.OpenStreams() >= 3 })
 	a.Request(http.MethodPost, "/auth/logout", token, nil).Expect(t, http.StatusNoContent)
 	select {
 	case status := <-done:

@@ -11,6 +11,7 @@ import (
 
 	"tasktracker/internal/platform/config"
 	"tasktracker/internal/platform/pgtest"
+	"tasktracker/internal/platform/wait"
 )
 
 func TestOperationalEndpointsAndProblemsEverywhere(t *testing.T) {
@@ -75,7 +76,7 @@ func TestReadyzAnswers503WhenTheDatabaseIsDown(t *testing.T) {
 	if _, err := admin.Exec(ctx, "ALTER DATABASE "+name+" ALLOW_CONNECTIONS true"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 10*time.Second, "readiness to come back", func() bool {
+	wait.For(t, 10*time.Second, "readiness to come back", func() bool {
 		res, err := http.Get(a.BaseURL + "/readyz")
 		if err == nil {
 			res.Body.Close()

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"tasktracker/internal/platform/wait"
 )
 
 // task is the JSON of a task as the tests read it.
@@ -560,7 +561,7 @@ func TestDeletedUserIsUnassigned(t *testing.T) {
 	owner, leaver := a.signUp(t, "owner"), a.signUp(t, "leaver")
 	tk := a.createTask(t, owner.Token, map[string]any{"title": "team work", "assignee_ids": []string{owner.ID, leaver.ID}})
 	a.Request(http.MethodDelete, "/users/"+leaver.ID, leaver.Token, nil).Expect(t, http.StatusNoContent)
-	eventually(t, 10*time.Second, "the deleted user to be unassigned", func() bool {
+	wait.For(t, 10*time.Second, "the deleted user to be unassigned", func() bool {
 		got := a.getTask(t, owner.Token, tk.ID)
 		return slices.Equal(got.AssigneeIDs, []string{owner.ID}) && got.Version == 2
 	})

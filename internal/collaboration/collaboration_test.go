@@ -18,6 +18,7 @@ import (
 	"tasktracker/internal/platform/kernel"
 	"tasktracker/internal/platform/pgtest"
 	"tasktracker/internal/platform/postgres"
+	"tasktracker/internal/platform/wait"
 	taskingevents "tasktracker/internal/tasking/events"
 )
 
@@ -50,17 +51,6 @@ func files(t *testing.T, dir string) []string {
 		return nil
 	})
 	return out
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // Real bus, real database, real directory: TaskDeleted and UserDeleted
@@ -120,7 +110,7 @@ func TestReactionsToTaskAndUserDeletion(t *testing.T) {
 		_ = pool.QueryRow(ctx, `SELECT count(*) FROM collaboration.`+table+` WHERE task_id = $1`, tk).Scan(&n)
 		return n
 	}
-	waitFor(t, "the task's rows and file to go", func() bool {
+	wait.For(t, 10*time.Second, "the task's rows and file to go", func() bool {
 		return count("comment", task)+count("attachment", task)+count("time_log", task) == 0 && len(files(t, dir)) == 1
 	})
 	if count("comment", keep) != 1 || count("attachment", keep) != 1 || count("time_log", keep) != 2 {
@@ -134,7 +124,7 @@ func TestReactionsToTaskAndUserDeletion(t *testing.T) {
 	if err := runner.InTx(ctx, func(ctx context.Context) error { return bus.Publish(ctx, gone) }); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the deleted user's running timer to go", func() bool { return count("time_log", keep) == 1 })
+	wait.For(t, 10*time.Second, "the deleted user's running timer to go", func() bool { return count("time_log", keep) == 1 })
 	if count("comment", keep) != 1 || count("attachment", keep) != 1 || len(files(t, dir)) != 1 {
 		t.Fatal("a deleted user's comments, attachments and time logs stay")
 	}

@@ -17,6 +17,7 @@ import (
 	"tasktracker/internal/platform/kernel"
 	"tasktracker/internal/platform/pgtest"
 	"tasktracker/internal/platform/postgres"
+	"tasktracker/internal/platform/wait"
 	tevents "tasktracker/internal/tasking/events"
 )
 
@@ -107,22 +108,11 @@ func envelope(t *testing.T, typ string, actor uuid.UUID, payload any) events.Env
 	return e
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // settle waits until every queued delivery has completed, and fails on any
 // delivery error.
 func settle(t *testing.T, pool *pgxpool.Pool) {
 	t.Helper()
-	waitFor(t, "deliveries to complete", func() bool {
+	wait.For(t, 10*time.Second, "deliveries to complete", func() bool {
 		var pending, failed int
 		err := pool.QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE state <> 'completed'),
 			count(*) FILTER (WHERE coalesce(array_length(errors, 1), 0) > 0) FROM river_job`).Scan(&pending, &failed)

@@ -14,6 +14,7 @@ import (
 	"tasktracker/internal/notification/domain"
 	"tasktracker/internal/notification/ports"
 	"tasktracker/internal/platform/kernel"
+	"tasktracker/internal/platform/wait"
 )
 
 // memNotifications is an in-memory ports.Notifications, enough for the
@@ -91,17 +92,6 @@ func note(t *testing.T, recipient uuid.UUID) domain.Notification {
 	return n
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // A stream too slow for the live feed loses nothing: what overflowed its
 // buffer is caught up from storage, in order, without duplicates; and
 // publishing never waits for it.
@@ -129,7 +119,7 @@ func TestSlowStreamCatchesUpFromStorage(t *testing.T) {
 		t.Fatalf("publishing to a stuck stream took %s", d)
 	}
 	close(w.release)
-	waitFor(t, "every notification", func() bool { return len(w.ids()) >= total })
+	wait.For(t, 10*time.Second, "every notification", func() bool { return len(w.ids()) >= total })
 	got := w.ids()
 	if len(got) != total {
 		t.Fatalf("got %d notifications, want %d", len(got), total)
@@ -170,11 +160,11 @@ func TestStreamReplaysAfterLastEventID(t *testing.T) {
 	done := make(chan error, 1)
 	last := a.ID()
 	go func() { done <- svc.Stream(ctx, kernel.Actor{UserID: user}, &last, w) }()
-	waitFor(t, "the replay", func() bool { return len(w.ids()) == 2 })
+	wait.For(t, 10*time.Second, "the replay", func() bool { return len(w.ids()) == 2 })
 	hub.Publish(c) // also live: not sent twice
 	d := note(t, user)
 	hub.Publish(d)
-	waitFor(t, "the live one", func() bool { return len(w.ids()) == 3 })
+	wait.For(t, 10*time.Second, "the live one", func() bool { return len(w.ids()) == 3 })
 	hub.Close()
 	if err := <-done; err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"tasktracker/internal/platform/events"
 	"tasktracker/internal/platform/pgtest"
 	"tasktracker/internal/platform/postgres"
+	"tasktracker/internal/platform/wait"
 )
 
 type recorder struct {
@@ -38,17 +39,6 @@ func (r *recorder) ids() []uuid.UUID {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]uuid.UUID(nil), r.seen...)
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 func TestEventEnqueuedOnlyWhenTransactionCommits(t *testing.T) {
@@ -92,7 +82,7 @@ func TestEventEnqueuedOnlyWhenTransactionCommits(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bus.Stop(ctx)
-	waitFor(t, "delivery", func() bool { return len(rec.ids()) == 1 })
+	wait.For(t, 10*time.Second, "delivery", func() bool { return len(rec.ids()) == 1 })
 	if got := rec.ids()[0]; got != committed.EventID {
 		t.Fatalf("delivered %s, want %s", got, committed.EventID)
 	}
@@ -126,7 +116,7 @@ func TestDeliveredAfterRestartAndRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer second.Stop(ctx)
-	waitFor(t, "a failed attempt", func() bool {
+	wait.For(t, 10*time.Second, "a failed attempt", func() bool {
 		var errs int
 		_ = pool.QueryRow(ctx, `SELECT coalesce(array_length(errors, 1), 0) FROM river_job WHERE kind = 'event_delivery'`).Scan(&errs)
 		return errs >= 1
@@ -134,7 +124,7 @@ func TestDeliveredAfterRestartAndRetried(t *testing.T) {
 	if _, err := pool.Exec(ctx, `UPDATE river_job SET scheduled_at = now() WHERE state = 'retryable'`); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "redelivery", func() bool { return len(rec.ids()) == 1 })
+	wait.For(t, 10*time.Second, "redelivery", func() bool { return len(rec.ids()) == 1 })
 	if rec.ids()[0] != e.EventID {
 		t.Fatal("wrong event delivered")
 	}
@@ -161,7 +151,7 @@ func TestRedeliveryHasNoSecondEffect(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bus.Stop(ctx)
-	waitFor(t, "both jobs to finish", func() bool {
+	wait.For(t, 10*time.Second, "both jobs to finish", func() bool {
 		var done int
 		_ = pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state = 'completed'`).Scan(&done)
 		return done == 2
@@ -182,7 +172,7 @@ func TestTheLeaderVacuumsTheJobTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bus.Stop(ctx)
-	waitFor(t, "river_job to be vacuumed", func() bool {
+	wait.For(t, 10*time.Second, "river_job to be vacuumed", func() bool {
 		var vacuums int64
 		_ = pool.QueryRow(ctx, `SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'river_job'`).Scan(&vacuums)
 		return vacuums > 0
