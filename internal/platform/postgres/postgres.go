@@ -47,6 +47,10 @@ func Open(ctx context.Context, dsn string, o PoolOptions) (*pgxpool.Pool, error)
 		cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = cmp.Or(o.PlanCacheMode, "auto")
 	}
 	cfg.ConnConfig.Tracer = statementCounter{}
+	cfg.AfterConnect = func(_ context.Context, c *pgx.Conn) error {
+		registerUUID(c.TypeMap())
+		return nil
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err
