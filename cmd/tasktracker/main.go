@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -127,6 +128,12 @@ func serve(ctx context.Context) error {
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
 		return err
+	}
+	if os.Getenv("GOGC") == "" {
+		// The live heap is small (tens of MiB) and short-lived garbage per
+		// request is most of what is allocated: collecting at 5× the live
+		// heap instead of 2× halves the collector's share of the CPU.
+		debug.SetGCPercent(400)
 	}
 	logger := newLogger(cfg.LogLevel)
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
