@@ -33,6 +33,12 @@ func MapError(err error, c ...Constraints) error {
 	if errors.As(err, &ke) || errors.Is(err, pgx.ErrNoRows) {
 		return err
 	}
+	var connErr *pgconn.ConnectError
+	if errors.As(err, &connErr) {
+		// Whatever the server answered while connecting (such as 55000,
+		// "database is not currently accepting connections"): no statement ran.
+		return errors.Join(ErrUnavailable, err)
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		for _, m := range c {
