@@ -44,8 +44,32 @@ func newFixture(t *testing.T) fixture {
 		evts.TypeTaskCreated, evts.TypeTaskUpdated, evts.TypeTaskStatusChanged, evts.TypeTaskAssigned,
 		evts.TypeTaskUnassigned, evts.TypeTaskDeleted)
 	runner := postgres.TxRunner{Pool: pool}
+	t.Cleanup(func() { checkReadColumns(t, pool) })
 	return fixture{pool: pool, tasks: &pgrepo.Tasks{Runner: runner, Bus: bus}, tags: &pgrepo.Tags{Runner: runner},
 		statuses: &pgrepo.Statuses{Runner: runner}}
+}
+
+// checkReadColumns fails the test when a task row's own assignee_ids and
+// tags (what reads return) differ from task_assignee and task_tag (what
+// filters, foreign keys and reactions use): every write must keep both.
+func checkReadColumns(t *testing.T, pool *pgxpool.Pool) {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), `
+		SELECT t.id::text, t.assignee_ids::text, t.tags::text
+		  FROM tasking.task t
+		 WHERE t.assignee_ids <> ARRAY(SELECT a.user_id FROM tasking.task_assignee a WHERE a.task_id = t.id ORDER BY a.user_id)
+		    OR t.tags::text <> tasking.tag_refs(ARRAY(SELECT x.tag_id FROM tasking.task_tag x WHERE x.task_id = t.id))::text`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, assignees, tags string
+		if err := rows.Scan(&id, &assignees, &tags); err != nil {
+			t.Fatal(err)
+		}
+		t.Errorf("task %s carries assignees %s and tags %s, unlike task_assignee/task_tag", id, assignees, tags)
+	}
 }
 
 // published lists the types of the events published so far, in order.

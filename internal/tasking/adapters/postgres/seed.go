@@ -34,10 +34,14 @@ func SeedTasks(ctx context.Context, runner postgres.TxRunner, n int, users []uui
 			ids[i] = uuid.Must(uuid.NewV7())
 		}
 		rnd := rand.New(rand.NewPCG(uint64(start), 7)) // reproducible, uncorrelated with position
+		assignees := make([]uuid.UUID, len(ids))
+		for i := range assignees {
+			assignees[i] = users[rnd.IntN(len(users))]
+		}
 		err := runner.InTx(ctx, func(ctx context.Context) error {
 			db := runner.Conn(ctx)
 			_, err := db.CopyFrom(ctx, pgx.Identifier{"tasking", "task"},
-				[]string{"id", "title", "description", "status_id", "priority", "due_at", "created_by", "version", "created_at", "updated_at"},
+				[]string{"id", "title", "description", "status_id", "priority", "due_at", "created_by", "version", "created_at", "updated_at", "assignee_ids"},
 				pgx.CopyFromSlice(len(ids), func(i int) ([]any, error) {
 					g := start + i
 					w := func() string { return seedWords[rnd.IntN(len(seedWords))] }
@@ -53,14 +57,14 @@ func SeedTasks(ctx context.Context, runner postgres.TxRunner, n int, users []uui
 					}
 					created := now.Add(-time.Duration(n-g) * 31 * time.Second)
 					return []any{ids[i], fmt.Sprintf("%s %s %s #%d", w(), w(), w(), g), desc, 1 + rnd.IntN(5),
-						seedPriorities[rnd.IntN(4)], due, users[rnd.IntN(len(users))], 1, created, created}, nil
+						seedPriorities[rnd.IntN(4)], due, users[rnd.IntN(len(users))], 1, created, created, []uuid.UUID{assignees[i]}}, nil
 				}))
 			if err != nil {
 				return err
 			}
 			_, err = db.CopyFrom(ctx, pgx.Identifier{"tasking", "task_assignee"}, []string{"task_id", "user_id"},
 				pgx.CopyFromSlice(len(ids), func(i int) ([]any, error) {
-					return []any{ids[i], users[rnd.IntN(len(users))]}, nil
+					return []any{ids[i], assignees[i]}, nil
 				}))
 			return err
 		})

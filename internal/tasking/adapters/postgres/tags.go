@@ -72,7 +72,8 @@ func (r *Tags) query(ctx context.Context, sql string, args ...any) ([]*domain.Ta
 }
 
 // Delete loads the tag FOR UPDATE, runs fn, moves the version of every
-// task that carries it, and deletes it (the task_tag rows cascade).
+// task that carries it (rewriting its tags), and deletes it (the task_tag
+// rows cascade).
 func (r *Tags) Delete(ctx context.Context, id uuid.UUID, fn func(*domain.Tag) error, now time.Time) error {
 	return postgres.MapError(r.Runner.InTx(ctx, func(ctx context.Context) error {
 		db := r.Runner.Conn(ctx)
@@ -88,6 +89,8 @@ func (r *Tags) Delete(ctx context.Context, id uuid.UUID, fn func(*domain.Tag) er
 		}
 		_, err = db.Exec(ctx, `
 			WITH touched AS (UPDATE tasking.task t SET version = t.version + 1,
+			            tags = tasking.tag_refs(ARRAY(SELECT x.tag_id FROM tasking.task_tag x
+			                                           WHERE x.task_id = t.id AND x.tag_id <> $1)),
 			            updated_at = greatest($2::timestamptz, t.updated_at + interval '1 microsecond')
 			       WHERE t.id IN (SELECT task_id FROM tasking.task_tag WHERE tag_id = $1))
 			DELETE FROM tasking.tag WHERE id = $1`, id, now)

@@ -37,15 +37,15 @@ var taskConstraints = postgres.Constraints{
 	"task_tag_task_id_fkey":      domain.ErrTaskNotFound,
 }
 
-// taskColumns reads a whole task in one row: its status joined, its
-// assignees and tags aggregated by correlated subqueries (t is the task row,
-// s its status).
+// taskColumns reads a whole task in one row: its status joined (t is the
+// task row, s its status). The row carries its assignees and tags itself
+// (migration 00007, docs/adr/tasking-002): no per-row subquery.
 const taskColumns = `t.id, t.title, t.description, s.id, s.code, s.name, s.position, s.is_final,
-	t.priority, t.due_at, t.created_by, t.version, t.created_at, t.updated_at,
-	ARRAY(SELECT a.user_id FROM tasking.task_assignee a WHERE a.task_id = t.id ORDER BY a.user_id),
-	(SELECT coalesce(json_agg(json_build_object('id', g.id, 'name', g.name, 'color', g.color)
-	        ORDER BY lower(g.name), g.id), '[]')
-	   FROM tasking.task_tag x JOIN tasking.tag g ON g.id = x.tag_id WHERE x.task_id = t.id)`
+	t.priority, t.due_at, t.created_by, t.version, t.created_at, t.updated_at, t.assignee_ids, t.tags`
+
+// sortedIDs is the SQL for the sorted array of the uuid[] parameter n, as
+// task.assignee_ids stores it.
+func sortedIDs(n string) string { return `ARRAY(SELECT u FROM unnest(` + n + `::uuid[]) u ORDER BY u)` }
 
 func scanTask(row pgx.Row) (*domain.Task, error) {
 	var s domain.TaskState
@@ -63,8 +63,10 @@ func scanTask(row pgx.Row) (*domain.Task, error) {
 		Name  string    `json:"name"`
 		Color *string   `json:"color"`
 	}
-	if err := json.Unmarshal(tagsJSON, &tags); err != nil {
-		return nil, err
+	if string(tagsJSON) != "[]" { // most tasks have no tag
+		if err := json.Unmarshal(tagsJSON, &tags); err != nil {
+			return nil, err
+		}
 	}
 	s.Tags = make([]domain.TagRef, len(tags))
 	for i, t := range tags {
@@ -80,11 +82,13 @@ func (r *Tasks) Create(ctx context.Context, t *domain.Task) error {
 	err := r.Runner.InTx(ctx, func(ctx context.Context) error {
 		args := []any{t.ID(), t.Title(), t.Description(), t.Status().ID, string(t.Priority()), t.DueAt(),
 			t.CreatedBy(), t.Version(), t.CreatedAt(), t.UpdatedAt()}
-		sql := `INSERT INTO tasking.task (id, title, description, status_id, priority, due_at, created_by,
-			version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+		cols := `id, title, description, status_id, priority, due_at, created_by, version, created_at, updated_at`
+		vals := `$1, $2, $3, $4, $5, $6, $7, $8, $9, $10`
+		sql := `INSERT INTO tasking.task (` + cols + `) VALUES (` + vals + `)`
 		if len(t.AssigneeIDs()) > 0 || len(t.Tags()) > 0 {
 			args = append(args, t.AssigneeIDs(), tagIDs(t.Tags()))
-			sql = `WITH task AS (` + sql + `),
+			sql = `WITH task AS (INSERT INTO tasking.task (` + cols + `, assignee_ids, tags)
+				VALUES (` + vals + `, ` + sortedIDs("$11") + `, tasking.tag_refs($12::uuid[]))),
 				a AS (INSERT INTO tasking.task_assignee (task_id, user_id) SELECT $1, unnest($11::uuid[])),
 				g AS (INSERT INTO tasking.task_tag (task_id, tag_id) SELECT $1, unnest($12::uuid[]))
 				SELECT`
@@ -148,12 +152,12 @@ func (r *Tasks) Update(ctx context.Context, id uuid.UUID, fn func(*domain.Task) 
 func (r *Tasks) save(ctx context.Context, t *domain.Task) error {
 	args := []any{t.ID(), t.Title(), t.Description(), t.Status().ID, string(t.Priority()), t.DueAt(),
 		t.Version(), t.UpdatedAt()}
-	sql := `UPDATE tasking.task SET title = $2, description = $3, status_id = $4, priority = $5, due_at = $6,
-		version = $7, updated_at = $8 WHERE id = $1`
+	set := `title = $2, description = $3, status_id = $4, priority = $5, due_at = $6, version = $7, updated_at = $8`
 	var parts []string
 	if t.AssigneesChanged() {
 		args = append(args, append([]uuid.UUID{}, t.AssigneeIDs()...))
 		n := "$" + strconv.Itoa(len(args))
+		set += `, assignee_ids = ` + sortedIDs(n)
 		parts = append(parts,
 			`da AS (DELETE FROM tasking.task_assignee WHERE task_id = $1 AND NOT (user_id = ANY(`+n+`::uuid[])))`,
 			`ia AS (INSERT INTO tasking.task_assignee (task_id, user_id) SELECT $1, unnest(`+n+`::uuid[]) ON CONFLICT DO NOTHING)`)
@@ -161,10 +165,12 @@ func (r *Tasks) save(ctx context.Context, t *domain.Task) error {
 	if t.TagsChanged() {
 		args = append(args, tagIDs(t.Tags()))
 		n := "$" + strconv.Itoa(len(args))
+		set += `, tags = tasking.tag_refs(` + n + `::uuid[])`
 		parts = append(parts,
 			`dt AS (DELETE FROM tasking.task_tag WHERE task_id = $1 AND NOT (tag_id = ANY(`+n+`::uuid[])))`,
 			`it AS (INSERT INTO tasking.task_tag (task_id, tag_id) SELECT $1, unnest(`+n+`::uuid[]) ON CONFLICT DO NOTHING)`)
 	}
+	sql := `UPDATE tasking.task SET ` + set + ` WHERE id = $1`
 	if len(parts) > 0 {
 		sql = `WITH u AS (` + sql + `), ` + strings.Join(parts, ", ") + ` SELECT`
 	}
@@ -196,7 +202,7 @@ func (r *Tasks) Delete(ctx context.Context, id uuid.UUID, fn func(*domain.Task) 
 func (r *Tasks) UnassignUser(ctx context.Context, user uuid.UUID, now time.Time) error {
 	_, err := r.Runner.Conn(ctx).Exec(ctx, `
 		WITH d AS (DELETE FROM tasking.task_assignee WHERE user_id = $1 RETURNING task_id)
-		UPDATE tasking.task t SET version = t.version + 1,
+		UPDATE tasking.task t SET version = t.version + 1, assignee_ids = array_remove(t.assignee_ids, $1),
 		       updated_at = greatest($2::timestamptz, t.updated_at + interval '1 microsecond')
 		  FROM d WHERE t.id = d.task_id`, user, now)
 	return postgres.MapError(err)
@@ -318,7 +324,7 @@ func (r *Tasks) List(ctx context.Context, in ports.ListTasks) ([]*domain.Task, e
 	page := func(source string) string {
 		return `SELECT ` + taskColumns + `
 		FROM (SELECT t.id, t.title, t.description, t.status_id, t.priority, t.due_at, t.created_by, t.version,
-		             t.created_at, t.updated_at, t.due_key, t.priority_rank
+		             t.created_at, t.updated_at, t.due_key, t.priority_rank, t.assignee_ids, t.tags
 		        FROM ` + source + `
 		       ORDER BY ` + orderBy + ` LIMIT ` + limit + `) t
 		JOIN tasking.task_status s ON s.id = t.status_id
