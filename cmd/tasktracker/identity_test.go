@@ -402,8 +402,8 @@ func TestDeleteUserPublishesAndRevokes(t *testing.T) {
 	// One UserDeleted event per deleted user was queued, in the same
 	// transaction as the delete, for every subscriber.
 	var nEvents, deliveries int
-	_ = a.pool.QueryRow(context.Background(), `SELECT count(DISTINCT args->'event'->>'event_id'), count(*) FROM river_job
-		WHERE args->'event'->>'type' = $1`, events.TypeUserDeleted).Scan(&nEvents, &deliveries)
+	_ = a.pool.QueryRow(context.Background(), `SELECT count(DISTINCT e->>'event_id'), count(*)
+		FROM river_job, jsonb_array_elements(args->'events') e WHERE e->>'type' = $1`, events.TypeUserDeleted).Scan(&nEvents, &deliveries)
 	if nEvents != 2 || deliveries < 2 {
 		t.Fatalf("%d UserDeleted events in %d deliveries, want 2 events with at least one subscriber", nEvents, deliveries)
 	}

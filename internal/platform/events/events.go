@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -154,14 +155,24 @@ func (b *Bus) Publish(ctx context.Context, envs ...Envelope) error {
 	if !ok {
 		return ErrNoTransaction
 	}
+	// One delivery per subscriber: the events it takes, in order.
 	b.mu.RLock()
 	var params []river.InsertManyParams
+	at := map[string]int{} // subscriber → its delivery in params
 	for _, e := range envs {
 		for _, s := range b.byType[e.Type] {
-			params = append(params, river.InsertManyParams{
-				Args:       delivery{Subscriber: s, Event: e},
-				InsertOpts: &river.InsertOpts{Queue: queue, MaxAttempts: 25},
-			})
+			i, ok := at[s]
+			if !ok {
+				i = len(params)
+				at[s] = i
+				params = append(params, river.InsertManyParams{
+					Args:       delivery{Subscriber: s},
+					InsertOpts: &river.InsertOpts{Queue: queue, MaxAttempts: 25},
+				})
+			}
+			d := params[i].Args.(delivery)
+			d.Events = append(d.Events, e)
+			params[i].Args = d
 		}
 	}
 	b.mu.RUnlock()
@@ -180,9 +191,14 @@ func (b *Bus) Start(ctx context.Context) error { return b.client.Start(ctx) }
 // Stop lets running deliveries finish (until ctx ends) and stops.
 func (b *Bus) Stop(ctx context.Context) error { return b.client.Stop(ctx) }
 
+// delivery is one River job: the events of one publication (one
+// transaction) that one subscriber takes, delivered in order in one
+// transaction. Event is how a delivery enqueued before Events existed
+// carries its one event.
 type delivery struct {
-	Subscriber string   `json:"subscriber"`
-	Event      Envelope `json:"event"`
+	Subscriber string     `json:"subscriber"`
+	Events     []Envelope `json:"events,omitempty"`
+	Event      *Envelope  `json:"event,omitempty"`
 }
 
 func (delivery) Kind() string { return "event_delivery" }
@@ -199,7 +215,14 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[delivery]) err
 	if h == nil {
 		return fmt.Errorf("events: no subscriber %q in this process", job.Args.Subscriber)
 	}
-	e := job.Args.Event
+	evs := job.Args.Events
+	if len(evs) == 0 && job.Args.Event != nil {
+		evs = []Envelope{*job.Args.Event}
+	}
+	ids := make([]uuid.UUID, len(evs))
+	for i, e := range evs {
+		ids[i] = e.EventID
+	}
 	err := w.bus.runner.InTx(ctx, func(ctx context.Context) error {
 		// The delivery commits without waiting for its WAL flush: River
 		// marks the job completed afterwards in a synchronous commit, whose
@@ -208,29 +231,38 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[delivery]) err
 		// the job to be run again (idempotently, below).
 		b := &pgx.Batch{}
 		b.Queue(`SET LOCAL synchronous_commit = off`)
-		b.Queue(`INSERT INTO platform.processed_event (subscriber, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-			job.Args.Subscriber, e.EventID)
+		b.Queue(`INSERT INTO platform.processed_event (subscriber, event_id)
+			SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`, job.Args.Subscriber, ids)
 		br := w.bus.runner.Conn(ctx).SendBatch(ctx, b)
-		_, err := br.Exec()
+		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return err
+		}
+		rows, err := br.Query()
 		if err != nil {
 			br.Close()
 			return err
 		}
-		tag, err := br.Exec()
+		fresh, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 		if cerr := br.Close(); err == nil {
 			err = cerr
 		}
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			return nil // delivered before: the effect is already committed
+		for _, e := range evs {
+			if !slices.Contains(fresh, e.EventID) {
+				continue // delivered before: the effect is already committed
+			}
+			if err := h(ctx, e); err != nil {
+				return fmt.Errorf("%s %s: %w", e.Type, e.EventID, err)
+			}
 		}
-		return h(ctx, e)
+		return nil
 	})
 	if err != nil {
 		w.bus.logger.WarnContext(ctx, "event delivery failed", "subscriber", job.Args.Subscriber,
-			"event_type", e.Type, "event_id", e.EventID, "attempt", job.Attempt, "error", err)
+			"events", len(evs), "attempt", job.Attempt, "error", err)
 	}
 	return err
 }

@@ -3,6 +3,7 @@ package events_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -177,4 +178,56 @@ func TestTheLeaderVacuumsTheJobTable(t *testing.T) {
 		_ = pool.QueryRow(ctx, `SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'river_job'`).Scan(&vacuums)
 		return vacuums > 0
 	})
+}
+
+// The events one transaction publishes reach each subscriber in one
+// delivery, in order; a subscriber takes only its types; an event it has
+// already taken is skipped when a delivery brings it again.
+func TestOnePublicationIsOneDeliveryPerSubscriberInOrder(t *testing.T) {
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	runner := postgres.TxRunner{Pool: pool}
+	bus, err := events.NewBus(pool, events.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, some := &recorder{}, &recorder{}
+	bus.Subscribe("test.all", all.handle, "A", "B")
+	bus.Subscribe("test.some", some.handle, "B")
+	a1, _ := events.New("A", uuid.Nil, time.Now(), nil)
+	b1, _ := events.New("B", uuid.Nil, time.Now(), nil)
+	a2, _ := events.New("A", uuid.Nil, time.Now(), nil)
+	if err := runner.InTx(ctx, func(ctx context.Context) error { return bus.Publish(ctx, a1, b1, a2) }); err != nil {
+		t.Fatal(err)
+	}
+	var jobs int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'event_delivery'`).Scan(&jobs); err != nil {
+		t.Fatal(err)
+	}
+	if jobs != 2 {
+		t.Fatalf("%d deliveries queued, want 2 (one per subscriber)", jobs)
+	}
+	if err := bus.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer bus.Stop(ctx)
+	done := func(n int) func() bool {
+		return func() bool {
+			var c int
+			_ = pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'event_delivery' AND state = 'completed'`).Scan(&c)
+			return c == n
+		}
+	}
+	wait.For(t, 10*time.Second, "both deliveries to finish", done(2))
+	// b1 again, alone (a job queued twice): both subscribers have it already.
+	if err := runner.InTx(ctx, func(ctx context.Context) error { return bus.Publish(ctx, b1) }); err != nil {
+		t.Fatal(err)
+	}
+	wait.For(t, 10*time.Second, "the repeated deliveries to finish", done(4))
+	if got, want := all.ids(), []uuid.UUID{a1.EventID, b1.EventID, a2.EventID}; !slices.Equal(got, want) {
+		t.Errorf("test.all took %v, want %v in that order", got, want)
+	}
+	if got := some.ids(); !slices.Equal(got, []uuid.UUID{b1.EventID}) {
+		t.Errorf("test.some took %v, want only %v", got, b1.EventID)
+	}
 }

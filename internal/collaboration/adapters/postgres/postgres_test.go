@@ -33,7 +33,7 @@ func setup(t *testing.T) (pgadapter.Repositories, *events.Bus, func(typ string) 
 	queued := func(typ string) int {
 		var n int
 		if err := pool.QueryRow(context.Background(),
-			`SELECT count(*) FROM river_job WHERE args->'event'->>'type' = $1`, typ).Scan(&n); err != nil {
+			`SELECT count(*) FROM river_job, jsonb_array_elements(args->'events') e WHERE e->>'type' = $1`, typ).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		return n

@@ -75,7 +75,8 @@ func checkReadColumns(t *testing.T, pool *pgxpool.Pool) {
 // published lists the types of the events published so far, in order.
 func (f fixture) published(t *testing.T) []string {
 	t.Helper()
-	rows, err := f.pool.Query(context.Background(), `SELECT args->'event'->>'type' FROM river_job ORDER BY id`)
+	rows, err := f.pool.Query(context.Background(), `SELECT e->>'type' FROM river_job, jsonb_array_elements(args->'events') WITH ORDINALITY x(e, n)
+		ORDER BY river_job.id, n`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -23,6 +24,9 @@ import (
 type Tasks struct {
 	Runner postgres.TxRunner
 	Bus    events.Publisher
+
+	once    sync.Once
+	creates *postgres.Coalescer[*domain.Task]
 }
 
 var _ ports.TaskRepository = (*Tasks)(nil)
@@ -76,10 +80,22 @@ func scanTask(row pgx.Row) (*domain.Task, error) {
 	return domain.RehydrateTask(s), nil
 }
 
-// Create inserts the task with its assignees and tags in one statement and
-// publishes its events, in one transaction.
+// Create inserts the task with its assignees and tags and publishes its
+// events, in one transaction. Concurrent creates share that transaction
+// (postgres.Coalescer): one commit and one enqueueing of events for all.
 func (r *Tasks) Create(ctx context.Context, t *domain.Task) error {
-	err := r.Runner.InTx(ctx, func(ctx context.Context) error {
+	r.once.Do(func() {
+		r.creates = &postgres.Coalescer[*domain.Task]{Runner: r.Runner, Apply: r.insert}
+	})
+	return postgres.MapError(r.creates.Do(ctx, t), taskConstraints)
+}
+
+// insert writes tasks, each in one statement, sent together in one round
+// trip, and publishes their events.
+func (r *Tasks) insert(ctx context.Context, tasks []*domain.Task) error {
+	b := &pgx.Batch{}
+	var recorded []domain.Event
+	for _, t := range tasks {
 		args := []any{t.ID(), t.Title(), t.Description(), t.Status().ID, string(t.Priority()), t.DueAt(),
 			t.CreatedBy(), t.Version(), t.CreatedAt(), t.UpdatedAt()}
 		cols := `id, title, description, status_id, priority, due_at, created_by, version, created_at, updated_at`
@@ -93,12 +109,13 @@ func (r *Tasks) Create(ctx context.Context, t *domain.Task) error {
 				g AS (INSERT INTO tasking.task_tag (task_id, tag_id) SELECT $1, unnest($12::uuid[]))
 				SELECT`
 		}
-		if _, err := r.Runner.Conn(ctx).Exec(ctx, sql, args...); err != nil {
-			return err
-		}
-		return publish(ctx, r.Bus, t.Events())
-	})
-	return postgres.MapError(err, taskConstraints)
+		b.Queue(sql, args...)
+		recorded = append(recorded, t.Events()...)
+	}
+	if err := r.Runner.Conn(ctx).SendBatch(ctx, b).Close(); err != nil {
+		return err
+	}
+	return publish(ctx, r.Bus, recorded)
 }
 
 // Get reads one task in one statement.

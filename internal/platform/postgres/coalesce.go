@@ -1,0 +1,93 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"sync"
+	"time"
+)
+
+// Coalescer commits concurrent writes of one kind together: while a batch
+// is being written, the requests that arrive gather, and the next batch
+// writes all of them in one transaction, with one commit (one WAL flush)
+// and one round trip per statement kind instead of one per request. A lone
+// request is written at once, alone: nothing waits for a timer. Each caller
+// returns when its own write has committed, or with its own error: when a
+// batch fails, each of its items is retried alone, so one bad item fails
+// only its own request (docs/adr/0006).
+type Coalescer[T any] struct {
+	Runner TxRunner
+	// Apply writes items in the transaction that ctx carries. It must be
+	// safe to run again: a failed batch is retried item by item, and InTx
+	// retries serialization failures.
+	Apply func(ctx context.Context, items []T) error
+	// MaxBatch bounds a batch (64 when zero); Parallel bounds the batches
+	// in flight at once (4 when zero).
+	MaxBatch, Parallel int
+	// Timeout bounds the writing of one batch (30 s when zero): a batch
+	// belongs to no single request, so no request's context cancels it.
+	Timeout time.Duration
+
+	mu      sync.Mutex
+	pending []*coalesced[T]
+	active  int
+}
+
+type coalesced[T any] struct {
+	item T
+	done chan error
+}
+
+// Do writes item and returns when it has committed. A context that already
+// carries a transaction writes the item in it, at once.
+func (c *Coalescer[T]) Do(ctx context.Context, item T) error {
+	if _, ok := TxFrom(ctx); ok {
+		return c.Apply(ctx, []T{item})
+	}
+	p := &coalesced[T]{item: item, done: make(chan error, 1)}
+	c.mu.Lock()
+	c.pending = append(c.pending, p)
+	if c.active < cmp.Or(c.Parallel, 4) {
+		c.active++
+		go c.drain()
+	}
+	c.mu.Unlock()
+	// The write is not abandoned when ctx ends: its batch may already have
+	// committed, and the caller must not report a failure for saved data.
+	return <-p.done
+}
+
+func (c *Coalescer[T]) drain() {
+	for {
+		c.mu.Lock()
+		n := min(len(c.pending), cmp.Or(c.MaxBatch, 64))
+		if n == 0 {
+			c.active--
+			c.mu.Unlock()
+			return
+		}
+		batch := c.pending[:n:n]
+		c.pending = append([]*coalesced[T](nil), c.pending[n:]...)
+		c.mu.Unlock()
+		c.write(batch)
+	}
+}
+
+func (c *Coalescer[T]) write(batch []*coalesced[T]) {
+	ctx, cancel := context.WithTimeout(context.Background(), cmp.Or(c.Timeout, 30*time.Second))
+	defer cancel()
+	items := make([]T, len(batch))
+	for i, p := range batch {
+		items[i] = p.item
+	}
+	err := c.Runner.InTx(ctx, func(ctx context.Context) error { return c.Apply(ctx, items) })
+	if err == nil || len(batch) == 1 {
+		for _, p := range batch {
+			p.done <- err
+		}
+		return
+	}
+	for _, p := range batch {
+		p.done <- c.Runner.InTx(ctx, func(ctx context.Context) error { return c.Apply(ctx, []T{p.item}) })
+	}
+}
