@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The tasking benchmark of docs/benchmarks.md in one command: for each task
 # count, build the binary, seed a fresh database with COPY, start the server
-# on loopback, and run bench/load (vegeta at 32 connections, then pgbench on
-# the same PostgreSQL server for the floor). Not part of the test suite.
+# on loopback, and run bench/load (wrk at 32 connections; pgbench on the same
+# PostgreSQL server for the floor, before and after). Not part of the test
+# suite. Needs wrk (apt-get install wrk) and the PostgreSQL server package's pgbench.
 #
 #   bench/tasks.sh                 # 10 000 and 1 000 000 tasks, 15 s per scenario
 #   TASKS="10000" DURATION=5s bench/tasks.sh
@@ -20,6 +21,7 @@ WORK=$(mktemp -d)
 BIN=$WORK/tasktracker
 mkdir -p "$OUT"
 go build -o "$BIN" ./cmd/tasktracker
+command -v wrk >/dev/null || { echo "bench/tasks.sh needs wrk: apt-get install wrk" >&2; exit 1; }
 go build -o "$WORK/load" ./bench/load
 
 PID=

@@ -1,7 +1,8 @@
 // Command load measures the API against its database floor in one run.
 //
 // Against a running server (seeded with `tasktracker seed`), it drives each
-// scenario with vegeta at a fixed concurrency for a fixed time, then runs
+// scenario with wrk (Debian's package: a C client on epoll, scripted in Lua)
+// at a fixed concurrency for a fixed time, then runs
 // pgbench at the same concurrency on the same PostgreSQL server — prepared
 // primary-key selects and single-row inserts — and reports, per scenario,
 // req/s, p50/p99 latency, errors, SQL statements per request (from the
@@ -20,7 +21,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
@@ -28,11 +28,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
 type result struct {
@@ -96,45 +94,50 @@ func run(base, dsn string, conc int, dur time.Duration, login, password, only, j
 	words := []string{"deploy", "invoice", "log", "отчёт", "ошибка", "migration"}
 	fmt.Printf("# %d tasks; %d connections; %s per scenario; deep cursor after %d rows\n", total, conc, dur, depth)
 
-	hdr := http.Header{"Authorization": {"Bearer " + token}, "Content-Type": {"application/json"}}
-	var n atomic.Int64
-	pick := func() string { return ids[rand.IntN(len(ids))] }
-	scenarios := []struct {
-		name, floor string
-		target      vegeta.Targeter
-	}{
-		{"GET /tasks/{id}", "select", func(t *vegeta.Target) error {
-			*t = vegeta.Target{Method: "GET", URL: base + "/tasks/" + pick(), Header: hdr}
-			return nil
-		}},
-		{"GET /tasks?limit=50", "select", func(t *vegeta.Target) error {
-			*t = vegeta.Target{Method: "GET", URL: base + "/tasks?limit=50", Header: hdr}
-			return nil
-		}},
-		{"GET /tasks?limit=50&cursor=<deep>", "select", func(t *vegeta.Target) error {
-			*t = vegeta.Target{Method: "GET", URL: base + "/tasks?limit=50&cursor=" + url.QueryEscape(deep), Header: hdr}
-			return nil
-		}},
-		{"GET /tasks?q=…&limit=50", "select", func(t *vegeta.Target) error {
-			*t = vegeta.Target{Method: "GET", URL: base + "/tasks?limit=50&q=" + url.QueryEscape(words[rand.IntN(len(words))]), Header: hdr}
-			return nil
-		}},
-		{"POST /tasks", "insert", func(t *vegeta.Target) error {
-			body := fmt.Sprintf(`{"title":"%s %s load task %d","priority":"high","description":"created by the load tool"}`,
-				words[rand.IntN(5)], words[rand.IntN(5)], n.Add(1))
-			*t = vegeta.Target{Method: "POST", URL: base + "/tasks", Header: hdr, Body: []byte(body)}
-			return nil
-		}},
-		{"PATCH /tasks/{id}", "insert", func(t *vegeta.Target) error {
-			body := fmt.Sprintf(`{"title":"patched %d"}`, n.Add(1))
-			*t = vegeta.Target{Method: "PATCH", URL: base + "/tasks/" + pick(), Header: hdr, Body: []byte(body)}
-			return nil
-		}},
-		{"PATCH /tasks/{id} (all writers, one task)", "insert", func(t *vegeta.Target) error {
-			body := fmt.Sprintf(`{"title":"contended %d"}`, n.Add(1))
-			*t = vegeta.Target{Method: "PATCH", URL: base + "/tasks/" + ids[0], Header: hdr, Body: []byte(body)}
-			return nil
-		}},
+	idFile, err := os.CreateTemp("", "ids-*.txt")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(idFile.Name())
+	fmt.Fprintln(idFile, strings.Join(ids, "\n"))
+	idFile.Close()
+	var queries []string
+	for _, w := range words {
+		queries = append(queries, strconv.Quote(url.QueryEscape(w)))
+	}
+	// Each scenario is the body of wrk's request() in Lua: pick(t) draws
+	// from a table, n counts this thread's requests.
+	scenarios := []struct{ name, floor, lua string }{
+		{"GET /tasks/{id}", "select", `return wrk.format("GET", "/tasks/" .. pick(ids))`},
+		{"GET /tasks?limit=50", "select", `return wrk.format("GET", "/tasks?limit=50")`},
+		{"GET /tasks?limit=50&cursor=<deep>", "select",
+			`return wrk.format("GET", ` + strconv.Quote("/tasks?limit=50&cursor="+url.QueryEscape(deep)) + `)`},
+		{"GET /tasks?q=…&limit=50", "select", `return wrk.format("GET", "/tasks?limit=50&q=" .. pick(queries))`},
+		{"POST /tasks", "insert", `return wrk.format("POST", "/tasks", nil, string.format(
+			'{"title":"%s %s load task %d","priority":"high","description":"created by the load tool"}',
+			pick(titleWords), pick(titleWords), n))`},
+		{"PATCH /tasks/{id}", "insert",
+			`return wrk.format("PATCH", "/tasks/" .. pick(ids), nil, string.format('{"title":"patched %d"}', n))`},
+		{"PATCH /tasks/{id} (all writers, one task)", "insert",
+			`return wrk.format("PATCH", "/tasks/" .. ids[1], nil, string.format('{"title":"contended %d"}', n))`},
+	}
+	prelude := fmt.Sprintf(`local ids = {}
+for line in io.lines(%q) do ids[#ids + 1] = line end
+local queries = {%s}
+local titleWords = {%s}
+local n = 0
+local function pick(t) return t[math.random(#t)] end
+wrk.headers["Authorization"] = %q
+wrk.headers["Content-Type"] = "application/json"
+`, idFile.Name(), strings.Join(queries, ", "), `"deploy", "invoice", "log", "отчёт", "ошибка"`, "Bearer "+token)
+	floor, err := newFloorDB(dsn)
+	if err != nil {
+		return err
+	}
+	defer floor.Close()
+	selBefore, insBefore, err := floor.measure(conc, dur)
+	if err != nil {
+		return err
 	}
 	var results []result
 	for _, s := range scenarios {
@@ -144,7 +147,7 @@ func run(base, dsn string, conc int, dur time.Duration, login, password, only, j
 		if err := drain(dsn); err != nil { // start every scenario with no event delivery pending
 			return err
 		}
-		r, err := attack(base, s.name, s.target, conc, dur)
+		r, err := attack(base, s.name, prelude+"request = function()\n\tn = n + 1\n\t"+s.lua+"\nend\n", conc, dur)
 		if err != nil {
 			return err
 		}
@@ -163,62 +166,102 @@ func run(base, dsn string, conc int, dur time.Duration, login, password, only, j
 			r.Name, r.RPS, r.P50ms, r.P99ms, r.Errors, r.StmtsPerReq, r.StatusCounts, r.DrainSeconds)
 	}
 
-	selectTPS, insertTPS, err := floors(dsn, conc, dur)
+	selAfter, insAfter, err := floor.measure(conc, dur)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("\nfloor: pgbench -S -M prepared %.0f tps; single-row insert %.0f tps\n\n", selectTPS, insertTPS)
+	// This machine's speed drifts (a shared virtual machine): the floor is
+	// measured before and after the scenarios, and ratios use the mean.
+	selectTPS, insertTPS := (selBefore+selAfter)/2, (insBefore+insAfter)/2
+	fmt.Printf("\nfloor: pgbench -S -M prepared %.0f tps before, %.0f after; single-row insert %.0f before, %.0f after\n\n",
+		selBefore, selAfter, insBefore, insAfter)
 	fmt.Println("| endpoint | req/s | p50 ms | p99 ms | errors | SQL stmts/req | ratio to floor | event drain after |")
 	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for i := range results {
 		r := &results[i]
-		floor := selectTPS
+		ref := selectTPS
 		if r.Floor == "insert" {
-			floor = insertTPS
+			ref = insertTPS
 		}
-		r.Ratio = r.RPS / floor
+		r.Ratio = r.RPS / ref
 		drained := ""
 		if r.DrainSeconds > 0 {
 			drained = fmt.Sprintf("%.1f s", r.DrainSeconds)
 		}
 		fmt.Printf("| `%s` | %.0f | %.2f | %.2f | %d | %.1f | %.3f of %s | %s |\n", r.Name, r.RPS, r.P50ms, r.P99ms, r.Errors, r.StmtsPerReq, r.Ratio, r.Floor, drained)
 	}
-	fmt.Printf("| pgbench select floor | %.0f | | | | | | |\n| pgbench insert floor | %.0f | | | | | | |\n", selectTPS, insertTPS)
+	fmt.Printf("| pgbench select floor (mean of before and after) | %.0f | | | | | | |\n| pgbench insert floor (mean of before and after) | %.0f | | | | | | |\n", selectTPS, insertTPS)
 	if jsonOut != "" {
 		b, _ := json.MarshalIndent(map[string]any{"tasks": total, "connections": conc, "duration": dur.String(),
-			"select_floor_tps": selectTPS, "insert_floor_tps": insertTPS, "results": results}, "", "  ")
+			"select_floor_tps": selectTPS, "insert_floor_tps": insertTPS,
+			"select_floor_before_after": []float64{selBefore, selAfter}, "insert_floor_before_after": []float64{insBefore, insAfter}, "results": results}, "", "  ")
 		return os.WriteFile(jsonOut, b, 0o644)
 	}
 	return nil
 }
 
-func attack(base, name string, tr vegeta.Targeter, conc int, dur time.Duration) (result, error) {
+// wrkDone prints wrk's summary as one JSON line (latencies in µs).
+const wrkDone = `
+local seeds = 0
+setup = function(thread) seeds = seeds + 1; thread:set("seed", seeds) end
+init = function() math.randomseed(os.time() * 100 + seed) end
+done = function(summary, latency)
+	local e = summary.errors
+	io.write(string.format('\nRESULT {"requests":%.0f,"duration_us":%.0f,"non2xx":%.0f,"socket_errors":%.0f,"p50_us":%.0f,"p99_us":%.0f}\n',
+		summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
+		latency:percentile(50), latency:percentile(99)))
+end
+`
+
+var resultLine = regexp.MustCompile(`(?m)^RESULT (\{.*\})$`)
+
+// attack runs wrk with script (a Lua prelude and request function) at conc
+// connections on two threads for dur.
+func attack(base, name, script string, conc int, dur time.Duration) (result, error) {
+	f, err := os.CreateTemp("", "scenario-*.lua")
+	if err != nil {
+		return result{}, err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.WriteString(script + wrkDone); err != nil {
+		return result{}, err
+	}
+	f.Close()
 	before, err := statementsCount(base)
 	if err != nil {
 		return result{}, err
 	}
-	a := vegeta.NewAttacker(vegeta.Workers(uint64(conc)), vegeta.MaxWorkers(uint64(conc)),
-		vegeta.Connections(conc), vegeta.MaxConnections(conc), vegeta.KeepAlive(true), vegeta.Timeout(30*time.Second))
-	var m vegeta.Metrics
-	for res := range a.Attack(tr, vegeta.Rate{Freq: 0}, dur, name) {
-		m.Add(res)
+	out, err := exec.Command("wrk", "-t2", "-c", strconv.Itoa(conc), "-d", strconv.Itoa(max(int(dur.Seconds()), 1))+"s",
+		"--timeout", "30s", "-s", f.Name(), base).CombinedOutput()
+	if err != nil {
+		return result{}, fmt.Errorf("wrk (apt-get install wrk): %v\n%s", err, out)
 	}
-	m.Close()
 	after, err := statementsCount(base)
 	if err != nil {
 		return result{}, err
 	}
-	var errs uint64
-	var codes []string
-	for code, c := range m.StatusCodes {
-		if !strings.HasPrefix(code, "2") {
-			errs += uint64(c)
-		}
-		codes = append(codes, fmt.Sprintf("%s×%d", code, c))
+	m := resultLine.FindSubmatch(out)
+	if m == nil {
+		return result{}, fmt.Errorf("wrk printed no result:\n%s", out)
 	}
-	return result{Name: name, RPS: m.Throughput, P50ms: ms(m.Latencies.P50), P99ms: ms(m.Latencies.P99),
-		Requests: m.Requests, Errors: errs, StmtsPerReq: float64(after-before) / float64(max(m.Requests, 1)),
-		StatusCounts: strings.Join(codes, " ")}, nil
+	var w struct {
+		Requests, DurationUS, Non2xx, SocketErrors, P50US, P99US float64
+	}
+	if err := json.Unmarshal(m[1], &struct {
+		Requests     *float64 `json:"requests"`
+		DurationUS   *float64 `json:"duration_us"`
+		Non2xx       *float64 `json:"non2xx"`
+		SocketErrors *float64 `json:"socket_errors"`
+		P50US        *float64 `json:"p50_us"`
+		P99US        *float64 `json:"p99_us"`
+	}{&w.Requests, &w.DurationUS, &w.Non2xx, &w.SocketErrors, &w.P50US, &w.P99US}); err != nil {
+		return result{}, err
+	}
+	reqs := uint64(w.Requests)
+	errs := uint64(w.Non2xx + w.SocketErrors)
+	return result{Name: name, RPS: w.Requests / (w.DurationUS / 1e6), P50ms: w.P50US / 1000, P99ms: w.P99US / 1000,
+		Requests: reqs, Errors: errs, StmtsPerReq: float64(after-before) / float64(max(reqs, 1)),
+		StatusCounts: fmt.Sprintf("non-2xx×%.0f socket-errors×%.0f", w.Non2xx, w.SocketErrors)}, nil
 }
 
 // drain waits until the event queue has no delivery left to run.
@@ -321,57 +364,64 @@ func deepCursor(base, token string, total int) (string, int, error) {
 
 var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \((?:without initial connection time|excluding connections establishing)\)`)
 
-// floors runs pgbench on the same server: prepared primary-key selects on a
-// scale-10 pgbench database, and single-row inserts into a table shaped
-// like a small task row.
-func floors(dsn string, conc int, dur time.Duration) (float64, float64, error) {
+// floorDB is a scale-10 pgbench database on the same server, with a table
+// shaped like a small task row for the insert floor.
+type floorDB struct{ dsn, insertScript string }
+
+func newFloorDB(dsn string) (*floorDB, error) {
 	u, err := url.Parse(dsn)
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
 	ctx := context.Background()
 	admin := *u
 	admin.Path = "/postgres"
 	c, err := pgx.Connect(ctx, admin.String())
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
 	_, _ = c.Exec(ctx, "DROP DATABASE IF EXISTS tt_pgbench WITH (FORCE)")
 	if _, err := c.Exec(ctx, "CREATE DATABASE tt_pgbench"); err != nil {
-		return 0, 0, err
+		return nil, err
 	}
 	c.Close(ctx)
 	bench := *u
 	bench.Path = "/tt_pgbench"
 	if out, err := exec.Command("pgbench", "-i", "-q", "-s", "10", bench.String()).CombinedOutput(); err != nil {
-		return 0, 0, fmt.Errorf("pgbench -i: %v\n%s", err, out)
-	}
-	secs := strconv.Itoa(max(int(dur.Seconds()), 1))
-	jobs := "2"
-	sel, err := pgbench(bench.String(), "-S", "-M", "prepared", "-c", strconv.Itoa(conc), "-j", jobs, "-T", secs)
-	if err != nil {
-		return 0, 0, err
+		return nil, fmt.Errorf("pgbench -i: %v\n%s", err, out)
 	}
 	bc, err := pgx.Connect(ctx, bench.String())
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
 	_, err = bc.Exec(ctx, `CREATE TABLE insert_floor (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), title text NOT NULL,
 		priority smallint NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`)
 	bc.Close(ctx)
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
 	script, err := os.CreateTemp("", "insert-*.sql")
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
-	defer os.Remove(script.Name())
 	w := bufio.NewWriter(script)
 	fmt.Fprintln(w, `INSERT INTO insert_floor (title, priority) VALUES ('a task title of ordinary length', 2);`)
 	w.Flush()
 	script.Close()
-	ins, err := pgbench(bench.String(), "-n", "-f", script.Name(), "-M", "prepared", "-c", strconv.Itoa(conc), "-j", jobs, "-T", secs)
+	return &floorDB{dsn: bench.String(), insertScript: script.Name()}, nil
+}
+
+func (f *floorDB) Close() { os.Remove(f.insertScript) }
+
+// measure runs pgbench at conc clients for dur: prepared primary-key
+// selects, then prepared single-row inserts.
+func (f *floorDB) measure(conc int, dur time.Duration) (sel, ins float64, err error) {
+	secs := strconv.Itoa(max(int(dur.Seconds()), 1))
+	sel, err = pgbench(f.dsn, "-S", "-M", "prepared", "-c", strconv.Itoa(conc), "-j", "2", "-T", secs)
+	if err != nil {
+		return 0, 0, err
+	}
+	ins, err = pgbench(f.dsn, "-n", "-f", f.insertScript, "-M", "prepared", "-c", strconv.Itoa(conc), "-j", "2", "-T", secs)
 	return sel, ins, err
 }
 
