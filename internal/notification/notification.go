@@ -79,8 +79,13 @@ func (m *Module) Subscribe(bus *events.Bus) {
 		types = append(types, t)
 	}
 	sort.Strings(types)
+	batch := m.service.BatchHandlers()
 	for _, t := range types {
 		_, what, _ := strings.Cut(t, ".")
+		if bh, ok := batch[t]; ok {
+			bus.SubscribeBatch("notification."+what, bh, t)
+			continue
+		}
 		bus.Subscribe("notification."+what, hs[t], t)
 	}
 }

@@ -355,6 +355,57 @@ func TestLateWatchCatchesUp(t *testing.T) {
 	expectTypes(t, "carol", notificationsOf(t, pool, carol), "mentioned")
 }
 
+// Tasks created together arrive in one delivery and are handled at once:
+// each creator and assignee watches their own task, a task already deleted
+// gets no watcher, and a comment processed before its task's creation is
+// still owed to the new watchers of that task only.
+func TestTasksCreatedTogetherAreHandledTogether(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	in := newInstance(t, pool, true, false)
+	alice, bob, carol, dave := uuid.New(), uuid.New(), uuid.New(), uuid.New()
+	t1, t2, gone := uuid.New(), uuid.New(), uuid.New()
+	creates := []events.Envelope{
+		envelope(t, tevents.TypeTaskCreated, alice, tevents.TaskCreated{TaskID: t1, Title: "One", CreatedBy: alice, AssigneeIDs: []uuid.UUID{bob}}),
+		envelope(t, tevents.TypeTaskCreated, carol, tevents.TaskCreated{TaskID: gone, Title: "Gone", CreatedBy: carol}),
+		envelope(t, tevents.TypeTaskCreated, bob, tevents.TaskCreated{TaskID: t2, Title: "Two", CreatedBy: bob, AssigneeIDs: []uuid.UUID{bob, carol}}),
+	}
+	// After the creates happened but before they are delivered: a comment
+	// on t2 by dave, and the deletion of "gone".
+	in.publish(t, envelope(t, cevents.TypeCommentAdded, dave, cevents.CommentAdded{TaskID: t2, CommentID: uuid.New(), AuthorID: dave}))
+	in.publish(t, envelope(t, tevents.TypeTaskDeleted, carol, tevents.TaskDeleted{TaskID: gone, Title: "Gone", CreatedBy: carol}))
+	settle(t, pool)
+
+	in.publish(t, creates...)
+	if n := count(t, pool, `SELECT count(*) FROM river_job, jsonb_array_elements(args->'events') e
+		WHERE e->>'type' = $1`, tevents.TypeTaskCreated); n != 3 {
+		t.Fatalf("%d TaskCreated events queued, want 3", n)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM river_job WHERE jsonb_array_length(args->'events') = 3`); n != 1 {
+		t.Fatalf("the three creates are in %d deliveries of three, want 1", n)
+	}
+	settle(t, pool)
+
+	if got := watchersOf(t, pool, t1); len(got) != 2 || got[alice] != "creator" || got[bob] != "assignee" {
+		t.Errorf("watchers of t1: %v", got)
+	}
+	if got := watchersOf(t, pool, t2); len(got) != 3 || got[bob] != "creator" || got[carol] != "assignee" || got[dave] != "commenter" {
+		t.Errorf("watchers of t2 (bob created it and assigned himself; dave commented): %v", got)
+	}
+	if got := watchersOf(t, pool, gone); len(got) != 0 {
+		t.Errorf("a deleted task got watchers: %v", got)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM notification.task_ref WHERE task_id = ANY($1) AND title IN ('One', 'Two')`,
+		[]uuid.UUID{t1, t2}); n != 2 {
+		t.Errorf("%d titles stored, want 2", n)
+	}
+	// dave's comment on t2 is owed to its new watchers, not to t1's.
+	expectTypes(t, "bob", notificationsOf(t, pool, bob), "comment_added")
+	expectTypes(t, "carol", notificationsOf(t, pool, carol), "comment_added")
+	expectTypes(t, "alice", notificationsOf(t, pool, alice))
+	expectTypes(t, "dave", notificationsOf(t, pool, dave))
+}
+
 func TestUnknownNamesFallBack(t *testing.T) {
 	t.Parallel()
 	in := newInstance(t, pgtest.New(t), true, false)

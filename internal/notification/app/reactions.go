@@ -1,13 +1,16 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"slices"
 
 	"github.com/google/uuid"
 
 	cevents "tasktracker/internal/collaboration/events"
 	ievents "tasktracker/internal/identity/events"
 	"tasktracker/internal/notification/domain"
+	"tasktracker/internal/notification/ports"
 	"tasktracker/internal/platform/events"
 	tevents "tasktracker/internal/tasking/events"
 )
@@ -23,7 +26,7 @@ import (
 // both miss each other's effect.
 func (s *Service) Handlers() map[string]events.Handler {
 	return map[string]events.Handler{
-		tevents.TypeTaskCreated:       s.perTask(s.OnTaskCreated),
+		tevents.TypeTaskCreated:       s.one(s.OnTasksCreated),
 		tevents.TypeTaskUpdated:       s.OnTaskUpdated,
 		tevents.TypeTaskAssigned:      s.perTask(s.OnTaskAssigned),
 		tevents.TypeTaskUnassigned:    s.OnTaskUnassigned,
@@ -36,6 +39,17 @@ func (s *Service) Handlers() map[string]events.Handler {
 		ievents.TypeUserUpdated:       s.OnUserUpdated,
 		ievents.TypeUserDeleted:       s.OnUserDeleted,
 	}
+}
+
+// BatchHandlers are the reactions that take all the events of a delivery
+// at once; Handlers has their one-event form too.
+func (s *Service) BatchHandlers() map[string]events.BatchHandler {
+	return map[string]events.BatchHandler{tevents.TypeTaskCreated: s.OnTasksCreated}
+}
+
+// one is the one-event form of a batch reaction.
+func (s *Service) one(h events.BatchHandler) events.Handler {
+	return func(ctx context.Context, env events.Envelope) error { return h(ctx, []events.Envelope{env}) }
 }
 
 // perTask runs h holding the lock of the task its event is about (every
@@ -55,45 +69,75 @@ func (s *Service) perTask(h events.Handler) events.Handler {
 	}
 }
 
-// watch makes users watch the task because of event env (since the event's
-// time), unless the task was deleted or they unwatched it after that; a
-// watch that is new catches up with the task's events that came after env
-// and were processed before it (delivery is unordered).
+// watch makes users watch the task because of event env: see watchAll.
 func (s *Service) watch(ctx context.Context, env events.Envelope, task uuid.UUID, source domain.Source, users ...uuid.UUID) error {
-	ws := make([]domain.Watcher, 0, len(users))
-	for _, u := range users {
-		if u == uuid.Nil {
-			continue
+	return s.watchAll(ctx, watchRequest{env: env, task: task, source: source, users: users})
+}
+
+// watchRequest asks that users watch task because of event env.
+type watchRequest struct {
+	env    events.Envelope
+	task   uuid.UUID
+	source domain.Source
+	users  []uuid.UUID
+}
+
+// watchAll makes the users of each request watch its task (since its
+// event's time), unless the task was deleted or they unwatched it after
+// that; a watch that is new catches up with the task's events that came
+// after the request's event and were processed before it (delivery is
+// unordered). A few statements, however many requests.
+func (s *Service) watchAll(ctx context.Context, reqs ...watchRequest) error {
+	var ws []domain.Watcher
+	var tasks []uuid.UUID
+	origin := map[[2]uuid.UUID]events.Envelope{} // (task, user) → the event the watch comes from
+	for _, r := range reqs {
+		for _, u := range r.users {
+			if u == uuid.Nil {
+				continue
+			}
+			w, err := domain.NewWatcher(r.task, u, r.source, r.env.OccurredAt)
+			if err != nil {
+				return err
+			}
+			if _, seen := origin[[2]uuid.UUID{r.task, u}]; !seen {
+				origin[[2]uuid.UUID{r.task, u}] = r.env
+			}
+			ws = append(ws, w)
+			tasks = append(tasks, r.task)
 		}
-		w, err := domain.NewWatcher(task, u, source, env.OccurredAt)
-		if err != nil {
-			return err
-		}
-		ws = append(ws, w)
 	}
 	if len(ws) == 0 {
 		return nil // nobody to add: spare the queries (a task created without assignees)
 	}
-	deleted, err := s.d.Directory.TaskDeleted(ctx, task)
-	if err != nil || deleted {
+	deleted, err := s.d.Directory.DeletedTasks(ctx, tasks...)
+	if err != nil {
 		return err
+	}
+	ws = slices.DeleteFunc(ws, func(w domain.Watcher) bool { return slices.Contains(deleted, w.TaskID()) })
+	if len(ws) == 0 {
+		return nil
 	}
 	added, err := s.d.Watchers.AddWatchers(ctx, ws...)
 	if err != nil || len(added) == 0 {
 		return err
 	}
-	later, err := s.d.TaskLog.EventsAfter(ctx, task, env.EventID)
+	cursors := make([]ports.TaskCursor, len(added))
+	for i, w := range added {
+		cursors[i] = ports.TaskCursor{TaskID: w.TaskID(), EventID: origin[[2]uuid.UUID{w.TaskID(), w.UserID()}].EventID}
+	}
+	later, err := s.d.TaskLog.EventsAfter(ctx, cursors...)
 	if err != nil || len(later) == 0 {
 		return err
 	}
 	now := s.d.Clock.Now()
 	var owed []domain.Notification
 	for _, e := range later {
-		for _, u := range added {
-			if u == e.ActorID {
+		for i, w := range added {
+			if w.TaskID() != e.TaskID || bytes.Compare(e.EventID[:], cursors[i].EventID[:]) <= 0 || w.UserID() == e.ActorID {
 				continue
 			}
-			n, err := domain.NewNotification(s.d.IDs.New(), u, e.EventID, e.Type, task, e.ActorID, e.Text, now)
+			n, err := domain.NewNotification(s.d.IDs.New(), w.UserID(), e.EventID, e.Type, e.TaskID, e.ActorID, e.Text, now)
 			if err != nil {
 				return err
 			}
@@ -108,7 +152,7 @@ func (s *Service) putTitle(ctx context.Context, task uuid.UUID, title string) er
 	if title == "" {
 		return nil
 	}
-	return s.d.Directory.PutTask(ctx, task, title)
+	return s.d.Directory.PutTasks(ctx, ports.TaskRef{TaskID: task, Title: title})
 }
 
 // subject names the actor and the task of event env for texts.
@@ -185,19 +229,35 @@ func (s *Service) toUsers(ctx context.Context, env events.Envelope, task uuid.UU
 	return s.notify(ctx, env, task, subj, aud)
 }
 
-// OnTaskCreated: the creator and the assignees watch the task.
-func (s *Service) OnTaskCreated(ctx context.Context, env events.Envelope) error {
-	var p tevents.TaskCreated
-	if err := env.Decode(&p); err != nil {
+// OnTasksCreated: the creator and the assignees of each task watch it.
+// It takes the TaskCreated events of a delivery at once (creates that
+// committed together arrive together): one lock, one write of titles and
+// one of watches for all.
+func (s *Service) OnTasksCreated(ctx context.Context, envs []events.Envelope) error {
+	ids := make([]uuid.UUID, len(envs))
+	titles := make([]ports.TaskRef, 0, len(envs))
+	reqs := make([]watchRequest, 0, 2*len(envs))
+	for i, env := range envs {
+		var p tevents.TaskCreated
+		if err := env.Decode(&p); err != nil {
+			return err
+		}
+		ids[i] = p.TaskID
+		if p.Title != "" {
+			titles = append(titles, ports.TaskRef{TaskID: p.TaskID, Title: p.Title})
+		}
+		reqs = append(reqs, watchRequest{env: env, task: p.TaskID, source: domain.SourceCreator, users: []uuid.UUID{p.CreatedBy}},
+			watchRequest{env: env, task: p.TaskID, source: domain.SourceAssignee, users: p.AssigneeIDs})
+	}
+	if err := s.d.Watchers.LockTask(ctx, ids...); err != nil {
 		return err
 	}
-	if err := s.putTitle(ctx, p.TaskID, p.Title); err != nil {
-		return err
+	if len(titles) > 0 {
+		if err := s.d.Directory.PutTasks(ctx, titles...); err != nil {
+			return err
+		}
 	}
-	if err := s.watch(ctx, env, p.TaskID, domain.SourceCreator, p.CreatedBy); err != nil {
-		return err
-	}
-	return s.watch(ctx, env, p.TaskID, domain.SourceAssignee, p.AssigneeIDs...)
+	return s.watchAll(ctx, reqs...)
 }
 
 // OnTaskUpdated keeps the task's title current.

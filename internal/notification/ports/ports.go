@@ -65,12 +65,12 @@ type Live interface {
 // Watchers stores who watches which task.
 type Watchers interface {
 	// LockTask serialises, until the transaction ends, the changes to the
-	// task's watchers and what is derived from them.
-	LockTask(ctx context.Context, taskID uuid.UUID) error
-	// AddWatchers stores watches and returns the users who now watch and
-	// did not before. An existing watch stays as it is; an unwatch newer
-	// than the watch's time stands.
-	AddWatchers(ctx context.Context, ws ...domain.Watcher) ([]uuid.UUID, error)
+	// tasks' watchers and what is derived from them.
+	LockTask(ctx context.Context, taskIDs ...uuid.UUID) error
+	// AddWatchers stores watches and returns those that are new: users who
+	// now watch and did not before. An existing watch stays as it is; an
+	// unwatch newer than the watch's time stands.
+	AddWatchers(ctx context.Context, ws ...domain.Watcher) ([]domain.Watcher, error)
 	// Unwatch records that the user stopped watching the task at at.
 	Unwatch(ctx context.Context, taskID, userID uuid.UUID, at time.Time) error
 	WatcherIDs(ctx context.Context, taskID uuid.UUID) ([]uuid.UUID, error)
@@ -97,22 +97,33 @@ type Notifications interface {
 // Directory is the local projection of task titles and usernames, fed by
 // events, so texts can name them.
 type Directory interface {
-	PutTask(ctx context.Context, taskID uuid.UUID, title string) error
+	PutTasks(ctx context.Context, ts ...TaskRef) error
 	// MarkTaskDeleted keeps a tombstone of the task (and its title).
 	MarkTaskDeleted(ctx context.Context, taskID uuid.UUID, title string) error
-	TaskDeleted(ctx context.Context, taskID uuid.UUID) (bool, error)
+	// DeletedTasks returns those of the tasks that have a tombstone.
+	DeletedTasks(ctx context.Context, taskIDs ...uuid.UUID) ([]uuid.UUID, error)
 	TaskTitle(ctx context.Context, taskID uuid.UUID) (string, error) // "" when unknown
 	PutUser(ctx context.Context, userID uuid.UUID, username, displayName string) error
 	DropUser(ctx context.Context, userID uuid.UUID) error
 	Username(ctx context.Context, userID uuid.UUID) (string, error) // "" when unknown
 }
 
+// TaskRef is a task's title, as the Directory keeps it.
+type TaskRef struct {
+	TaskID uuid.UUID
+	Title  string
+}
+
+// TaskCursor names a point in a task's event log: after EventID.
+type TaskCursor struct{ TaskID, EventID uuid.UUID }
+
 // TaskLog keeps the watcher-facing form of the events on each task, so a
 // watch stored late can catch up.
 type TaskLog interface {
 	Record(ctx context.Context, e domain.TaskEvent) error
-	// EventsAfter lists the task's events after eventID (UUIDv7 order).
-	EventsAfter(ctx context.Context, taskID, eventID uuid.UUID) ([]domain.TaskEvent, error)
+	// EventsAfter lists, for each cursor, its task's events after its
+	// event (each event once; by task, then in UUIDv7 order).
+	EventsAfter(ctx context.Context, after ...TaskCursor) ([]domain.TaskEvent, error)
 	DropTaskEvents(ctx context.Context, taskID uuid.UUID) error
 }
 

@@ -60,6 +60,13 @@ func (e Envelope) Decode(v any) error {
 // with the idempotency record.
 type Handler func(ctx context.Context, e Envelope) error
 
+// BatchHandler reacts to the events of one delivery at once (those of one
+// publication that its subscriber takes and has not taken before), in
+// publication order, in the delivery's transaction: a subscriber that can
+// store the effects of many events in a few statements registers one with
+// SubscribeBatch.
+type BatchHandler func(ctx context.Context, evs []Envelope) error
+
 // Publisher is what writers need: publish inside the transaction in ctx.
 type Publisher interface {
 	Publish(ctx context.Context, envs ...Envelope) error
@@ -85,8 +92,8 @@ type Bus struct {
 	logger *slog.Logger
 
 	mu       sync.RWMutex
-	byType   map[string][]string // event type → subscriber names
-	handlers map[string]Handler  // subscriber name → handler
+	byType   map[string][]string     // event type → subscriber names
+	handlers map[string]BatchHandler // subscriber name → handler
 }
 
 const queue = "events"
@@ -97,7 +104,7 @@ func NewBus(pool *pgxpool.Pool, o Options) (*Bus, error) {
 		o.Logger = slog.Default()
 	}
 	b := &Bus{runner: postgres.TxRunner{Pool: pool}, logger: o.Logger,
-		byType: map[string][]string{}, handlers: map[string]Handler{}}
+		byType: map[string][]string{}, handlers: map[string]BatchHandler{}}
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, &deliveryWorker{bus: b}); err != nil {
 		return nil, err
@@ -137,6 +144,18 @@ func cmpOr[T comparable](v, def T) T {
 // queued deliveries and the idempotency records, so never rename one
 // lightly) for the given event types.
 func (b *Bus) Subscribe(subscriber string, handler Handler, eventTypes ...string) {
+	b.SubscribeBatch(subscriber, func(ctx context.Context, evs []Envelope) error {
+		for _, e := range evs {
+			if err := handler(ctx, e); err != nil {
+				return fmt.Errorf("%s %s: %w", e.Type, e.EventID, err)
+			}
+		}
+		return nil
+	}, eventTypes...)
+}
+
+// SubscribeBatch is Subscribe for a handler of all the events of a delivery.
+func (b *Bus) SubscribeBatch(subscriber string, handler BatchHandler, eventTypes ...string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if _, dup := b.handlers[subscriber]; dup {
@@ -250,15 +269,12 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[delivery]) err
 		if err != nil {
 			return err
 		}
-		for _, e := range evs {
-			if !slices.Contains(fresh, e.EventID) {
-				continue // delivered before: the effect is already committed
-			}
-			if err := h(ctx, e); err != nil {
-				return fmt.Errorf("%s %s: %w", e.Type, e.EventID, err)
-			}
+		// An event delivered before has its effect committed already.
+		todo := slices.DeleteFunc(slices.Clone(evs), func(e Envelope) bool { return !slices.Contains(fresh, e.EventID) })
+		if len(todo) == 0 {
+			return nil
 		}
-		return nil
+		return h(ctx, todo)
 	})
 	if err != nil {
 		w.bus.logger.WarnContext(ctx, "event delivery failed", "subscriber", job.Args.Subscriber,

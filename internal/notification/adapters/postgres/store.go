@@ -37,18 +37,20 @@ func NewStore(pool *pgxpool.Pool) *Store { return &Store{runner: postgres.TxRunn
 
 // ---- watchers ----
 
-// LockTask takes a transaction-scoped advisory lock on the task.
-func (s *Store) LockTask(ctx context.Context, taskID uuid.UUID) error {
+// LockTask takes a transaction-scoped advisory lock on each task, in id
+// order (so that two deliveries locking the same tasks cannot deadlock).
+func (s *Store) LockTask(ctx context.Context, taskIDs ...uuid.UUID) error {
 	if _, ok := postgres.TxFrom(ctx); !ok {
 		return errors.New("notification: LockTask outside a transaction")
 	}
-	_, err := s.runner.Conn(ctx).Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1::text, 5))`, taskID)
+	_, err := s.runner.Conn(ctx).Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended(id::text, 5))
+		FROM (SELECT DISTINCT id FROM unnest($1::uuid[]) id ORDER BY id) ids`, taskIDs)
 	return postgres.MapError(err)
 }
 
 // AddWatchers inserts the watches; a row kept by an unwatch older than the
 // new watch comes back to life, one newer stands.
-func (s *Store) AddWatchers(ctx context.Context, ws ...domain.Watcher) ([]uuid.UUID, error) {
+func (s *Store) AddWatchers(ctx context.Context, ws ...domain.Watcher) ([]domain.Watcher, error) {
 	b := &pgx.Batch{}
 	for _, w := range ws {
 		b.Queue(`INSERT INTO notification.watcher (task_id, user_id, source, created_at) VALUES ($1, $2, $3, $4)
@@ -59,8 +61,8 @@ func (s *Store) AddWatchers(ctx context.Context, ws ...domain.Watcher) ([]uuid.U
 	}
 	br := s.runner.Conn(ctx).SendBatch(ctx, b)
 	defer br.Close()
-	var added []uuid.UUID
-	for range ws {
+	var added []domain.Watcher
+	for _, w := range ws {
 		var u uuid.UUID
 		err := br.QueryRow().Scan(&u)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -69,7 +71,7 @@ func (s *Store) AddWatchers(ctx context.Context, ws ...domain.Watcher) ([]uuid.U
 		if err != nil {
 			return nil, postgres.MapError(err)
 		}
-		added = append(added, u)
+		added = append(added, w)
 	}
 	return added, postgres.MapError(br.Close())
 }
@@ -284,9 +286,19 @@ func (s *Store) DropRecipient(ctx context.Context, userID uuid.UUID) error {
 
 // ---- directory ----
 
-func (s *Store) PutTask(ctx context.Context, taskID uuid.UUID, title string) error {
-	_, err := s.runner.Conn(ctx).Exec(ctx, `INSERT INTO notification.task_ref (task_id, title) VALUES ($1, $2)
-		ON CONFLICT (task_id) DO UPDATE SET title = excluded.title`, taskID, title)
+// PutTasks stores the titles (the last one given for a task wins).
+func (s *Store) PutTasks(ctx context.Context, ts ...ports.TaskRef) error {
+	byID := make(map[uuid.UUID]string, len(ts))
+	for _, t := range ts {
+		byID[t.TaskID] = t.Title
+	}
+	ids, titles := make([]uuid.UUID, 0, len(byID)), make([]string, 0, len(byID))
+	for id, title := range byID {
+		ids, titles = append(ids, id), append(titles, title)
+	}
+	_, err := s.runner.Conn(ctx).Exec(ctx, `INSERT INTO notification.task_ref (task_id, title)
+		SELECT * FROM unnest($1::uuid[], $2::text[])
+		ON CONFLICT (task_id) DO UPDATE SET title = excluded.title`, ids, titles)
 	return postgres.MapError(err)
 }
 
@@ -296,11 +308,15 @@ func (s *Store) MarkTaskDeleted(ctx context.Context, taskID uuid.UUID, title str
 	return postgres.MapError(err)
 }
 
-func (s *Store) TaskDeleted(ctx context.Context, taskID uuid.UUID) (bool, error) {
-	var deleted bool
-	err := s.runner.Conn(ctx).QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM notification.task_ref
-		WHERE task_id = $1 AND deleted_at IS NOT NULL)`, taskID).Scan(&deleted)
-	return deleted, postgres.MapError(err)
+// DeletedTasks returns those of the tasks that were deleted.
+func (s *Store) DeletedTasks(ctx context.Context, taskIDs ...uuid.UUID) ([]uuid.UUID, error) {
+	rows, err := s.runner.Conn(ctx).Query(ctx, `SELECT task_id FROM notification.task_ref
+		WHERE task_id = ANY($1) AND deleted_at IS NOT NULL`, taskIDs)
+	if err != nil {
+		return nil, postgres.MapError(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	return ids, postgres.MapError(err)
 }
 
 // ---- task log ----
@@ -316,9 +332,18 @@ func (s *Store) Record(ctx context.Context, e domain.TaskEvent) error {
 	return postgres.MapError(err)
 }
 
-func (s *Store) EventsAfter(ctx context.Context, taskID, eventID uuid.UUID) ([]domain.TaskEvent, error) {
-	rows, err := s.runner.Conn(ctx).Query(ctx, `SELECT task_id, event_id, type, actor_id, text, occurred_at
-		FROM notification.task_event WHERE task_id = $1 AND event_id > $2 ORDER BY event_id`, taskID, eventID)
+// EventsAfter lists, for each cursor, its task's events after its event,
+// each event once, by task and then in UUIDv7 order.
+func (s *Store) EventsAfter(ctx context.Context, after ...ports.TaskCursor) ([]domain.TaskEvent, error) {
+	tasks, evs := make([]uuid.UUID, len(after)), make([]uuid.UUID, len(after))
+	for i, c := range after {
+		tasks[i], evs[i] = c.TaskID, c.EventID
+	}
+	rows, err := s.runner.Conn(ctx).Query(ctx, `SELECT e.task_id, e.event_id, e.type, e.actor_id, e.text, e.occurred_at
+		FROM notification.task_event e
+		WHERE EXISTS (SELECT 1 FROM unnest($1::uuid[], $2::uuid[]) c(task_id, event_id)
+		              WHERE e.task_id = c.task_id AND e.event_id > c.event_id)
+		ORDER BY e.task_id, e.event_id`, tasks, evs)
 	if err != nil {
 		return nil, postgres.MapError(err)
 	}
