@@ -71,7 +71,13 @@ var echoCodes = map[int]string{
 	http.StatusTooManyRequests:       "rate_limited",
 	http.StatusServiceUnavailable:    "unavailable",
 	http.StatusBadRequest:            "bad_request",
+	StatusClientClosedRequest:        "client_closed_request",
 }
+
+// StatusClientClosedRequest is the status (nginx's convention) logged and
+// counted for a request whose client went away before it was answered:
+// its work was cancelled, and it is no server error.
+const StatusClientClosedRequest = 499
 
 // StatusOf returns the HTTP status an error answers with.
 func StatusOf(err error) int {
@@ -104,11 +110,15 @@ func ProblemFor(err error) Problem {
 		if !ok {
 			code = "http_" + strconv.Itoa(he.Code)
 		}
-		detail := http.StatusText(he.Code)
+		title := http.StatusText(he.Code)
+		if he.Code == StatusClientClosedRequest {
+			title = "Client Closed Request"
+		}
+		detail := title
 		if m, ok := he.Message.(string); ok {
 			detail = m
 		}
-		return Problem{Type: "/problems/" + code, Title: http.StatusText(he.Code), Status: he.Code, Detail: detail, Code: code}
+		return Problem{Type: "/problems/" + code, Title: title, Status: he.Code, Detail: detail, Code: code}
 	case errors.Is(err, context.DeadlineExceeded):
 		return Problem{Type: "/problems/timeout", Title: http.StatusText(503), Status: 503,
 			Detail: "the request took too long, try again later", Code: "timeout"}
@@ -122,6 +132,9 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
+		}
+		if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+			err = echo.NewHTTPError(StatusClientClosedRequest, "the client closed the request before it was answered")
 		}
 		p := ProblemFor(err)
 		if p.Status >= 500 {

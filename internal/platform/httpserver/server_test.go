@@ -1,12 +1,17 @@
 package httpserver_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +19,7 @@ import (
 
 	"tasktracker/internal/platform/httpserver"
 	"tasktracker/internal/platform/kernel"
+	"tasktracker/internal/platform/wait"
 )
 
 func TestGracefulShutdownLetsInFlightRequestsFinish(t *testing.T) {
@@ -104,5 +110,60 @@ func TestPanicsBecome500Problems(t *testing.T) {
 	b, _ := io.ReadAll(res.Body)
 	if res.StatusCode != 500 || res.Header.Get("Content-Type") != "application/problem+json" || strings.Contains(string(b), "kaboom") {
 		t.Fatalf("%d %s %s", res.StatusCode, res.Header.Get("Content-Type"), b)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// A client that hangs up cancels its request's work; the request is logged
+// as 499 at info level, not as a server error.
+func TestAClientThatHangsUpIsNoServerError(t *testing.T) {
+	var logs syncBuffer
+	e := httpserver.New(httpserver.Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	started := make(chan struct{})
+	e.GET("/wait", func(c echo.Context) error {
+		close(started)
+		<-c.Request().Context().Done() // a query in flight, cancelled with the request
+		return fmt.Errorf("query: %w", c.Request().Context().Err())
+	})
+	srv := &http.Server{Handler: e}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	go srv.Serve(ln)
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+ln.Addr().String()+"/wait", nil)
+	go func() { <-started; cancel() }()
+	if _, err := http.DefaultClient.Do(req); err == nil {
+		t.Fatal("the request was not cancelled")
+	}
+	var line map[string]any
+	wait.For(t, 5*time.Second, "the request to be logged", func() bool {
+		for _, l := range strings.Split(logs.String(), "\n") {
+			if strings.Contains(l, `"msg":"request"`) {
+				return json.Unmarshal([]byte(l), &line) == nil
+			}
+		}
+		return false
+	})
+	if line["status"] != float64(499) || line["level"] != "INFO" {
+		t.Fatalf("logged %v, want status 499 at INFO", line)
+	}
+	if strings.Contains(logs.String(), "request failed") {
+		t.Fatalf("a hang-up was logged as a failure: %s", logs.String())
 	}
 }
