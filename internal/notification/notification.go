@@ -24,6 +24,7 @@ import (
 // TaskLookup is what notification asks the tasking context.
 type TaskLookup interface {
 	TaskCreator(ctx context.Context, id uuid.UUID) (creator uuid.UUID, found bool, err error)
+	TaskTitle(ctx context.Context, id uuid.UUID) (title string, found bool, err error)
 }
 
 // Sessions is what the live stream asks the identity context: whether the

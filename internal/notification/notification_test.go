@@ -25,10 +25,17 @@ import (
 // real bus against a real database, and look at what the notification
 // context stored and streamed.
 
-type fakeTasks struct{}
+// fakeTasks is the tasking context as notification sees it: every task
+// exists; titles has the titles it knows.
+type fakeTasks struct{ titles map[uuid.UUID]string }
 
 func (fakeTasks) TaskCreator(context.Context, uuid.UUID) (uuid.UUID, bool, error) {
 	return uuid.Nil, true, nil
+}
+
+func (f fakeTasks) TaskTitle(_ context.Context, id uuid.UUID) (string, bool, error) {
+	title, ok := f.titles[id]
+	return title, ok, nil
 }
 
 type fakeSessions struct {
@@ -52,6 +59,7 @@ func (f *fakeSessions) revoke(id uuid.UUID) {
 }
 
 type instance struct {
+	tasks    fakeTasks
 	pool     *pgxpool.Pool
 	bus      *events.Bus
 	m        *Module
@@ -66,9 +74,9 @@ func newInstance(t *testing.T, pool *pgxpool.Pool, start, listen bool) *instance
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := &instance{pool: pool, bus: bus, sessions: &fakeSessions{}}
+	in := &instance{pool: pool, bus: bus, sessions: &fakeSessions{}, tasks: fakeTasks{titles: map[uuid.UUID]string{}}}
 	in.m = New(Deps{Pool: pool, Bus: bus, Clock: kernel.SystemClock{}, IDs: kernel.UUIDv7{},
-		Tasks: fakeTasks{}, Sessions: in.sessions, Heartbeat: 50 * time.Millisecond})
+		Tasks: in.tasks, Sessions: in.sessions, Heartbeat: 50 * time.Millisecond})
 	in.m.Subscribe(bus)
 	if start {
 		if err := bus.Start(context.Background()); err != nil {
@@ -334,7 +342,8 @@ func TestLateWatchCatchesUp(t *testing.T) {
 	in := newInstance(t, pool, false, false)
 	alice, bob, carol := uuid.New(), uuid.New(), uuid.New()
 	task := uuid.New()
-	created := envelope(t, tevents.TypeTaskCreated, alice, tevents.TaskCreated{TaskID: task, Title: "T", CreatedBy: alice})
+	in.tasks.titles[task] = "Late"
+	created := envelope(t, tevents.TypeTaskCreated, alice, tevents.TaskCreated{TaskID: task, Title: "Late", CreatedBy: alice})
 	commented := envelope(t, cevents.TypeCommentAdded, bob, cevents.CommentAdded{TaskID: task, CommentID: uuid.New(),
 		AuthorID: bob, MentionedUserIDs: []uuid.UUID{carol}})
 	run := postgres.TxRunner{Pool: pool}
@@ -350,6 +359,9 @@ func TestLateWatchCatchesUp(t *testing.T) {
 	expectTypes(t, "alice", alices, "comment_added")
 	if alices[0].EventID != commented.EventID {
 		t.Fatal("the owed notification is not the comment's")
+	}
+	if alices[0].Text != "someone commented on “Late”" { // bob's name is not known here: no UserRegistered
+		t.Fatalf("the owed notification reads %q: the title comes from tasking when the creation is not here yet", alices[0].Text)
 	}
 	expectTypes(t, "bob", notificationsOf(t, pool, bob))
 	expectTypes(t, "carol", notificationsOf(t, pool, carol), "mentioned")

@@ -87,6 +87,11 @@ func (m *Module) TaskCreator(ctx context.Context, id uuid.UUID) (creator uuid.UU
 	return m.tasks.Creator(ctx, id)
 }
 
+// TaskTitle answers other contexts: whether task id exists and its title.
+func (m *Module) TaskTitle(ctx context.Context, id uuid.UUID) (title string, found bool, err error) {
+	return m.tasks.Title(ctx, id)
+}
+
 // SeedTasks bulk-loads n benchmark tasks created by and assigned to the
 // given users (COPY; no events). For `tasktracker seed`.
 func (m *Module) SeedTasks(ctx context.Context, n int, users []uuid.UUID) error {

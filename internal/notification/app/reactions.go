@@ -164,6 +164,13 @@ func (s *Service) subject(ctx context.Context, env events.Envelope, task uuid.UU
 			return subj, err
 		}
 	}
+	if subj.Task == "" {
+		// The task's creation has not been delivered here yet (deliveries
+		// are unordered): ask the tasking context.
+		if subj.Task, _, err = s.d.Tasks.TaskTitle(ctx, task); err != nil {
+			return subj, err
+		}
+	}
 	if env.ActorID == uuid.Nil {
 		subj.Actor = "the system"
 	} else if subj.Actor, err = s.d.Directory.Username(ctx, env.ActorID); err != nil {

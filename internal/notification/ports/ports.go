@@ -130,6 +130,7 @@ type TaskLog interface {
 // TaskLookup asks the tasking context whether a task exists.
 type TaskLookup interface {
 	TaskCreator(ctx context.Context, id uuid.UUID) (creator uuid.UUID, found bool, err error)
+	TaskTitle(ctx context.Context, id uuid.UUID) (title string, found bool, err error)
 }
 
 // Sessions asks the identity context whether a session is still valid.

@@ -236,6 +236,11 @@ func (s TaskService) Creator(ctx context.Context, id uuid.UUID) (uuid.UUID, bool
 	return s.Tasks.Creator(ctx, id)
 }
 
+// Title tells whether a task exists and its title.
+func (s TaskService) Title(ctx context.Context, id uuid.UUID) (string, bool, error) {
+	return s.Tasks.Title(ctx, id)
+}
+
 func (s *Service) status(ctx context.Context, id int) (domain.Status, error) {
 	st, ok, err := s.Statuses.Get(ctx, id)
 	if err != nil {

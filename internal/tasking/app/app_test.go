@@ -64,6 +64,12 @@ func (f *fakeTasks) Creator(_ context.Context, id uuid.UUID) (uuid.UUID, bool, e
 	}
 	return uuid.Nil, false, nil
 }
+func (f *fakeTasks) Title(_ context.Context, id uuid.UUID) (string, bool, error) {
+	if t, ok := f.m[id]; ok {
+		return t.Title(), true, nil
+	}
+	return "", false, nil
+}
 
 type fakeTags struct{ m map[uuid.UUID]*domain.Tag }
 

@@ -101,6 +101,7 @@ type Tasks interface {
 	RemoveTag(ctx context.Context, a kernel.Actor, id, tag uuid.UUID, ifMatch *int64) (*domain.Task, error)
 	UserDeleted(ctx context.Context, user uuid.UUID) error
 	Creator(ctx context.Context, id uuid.UUID) (uuid.UUID, bool, error)
+	Title(ctx context.Context, id uuid.UUID) (string, bool, error)
 }
 
 // TagPage is one page of tags ordered by name (any case); Next is the name
@@ -136,6 +137,7 @@ type TaskRepository interface {
 	// version of each task it was removed from.
 	UnassignUser(ctx context.Context, user uuid.UUID, now time.Time) error
 	Creator(ctx context.Context, id uuid.UUID) (uuid.UUID, bool, error)
+	Title(ctx context.Context, id uuid.UUID) (string, bool, error)
 }
 
 // TagRepository stores tags.

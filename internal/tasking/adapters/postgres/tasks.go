@@ -238,6 +238,19 @@ func (r *Tasks) Creator(ctx context.Context, id uuid.UUID) (uuid.UUID, bool, err
 	return by, true, nil
 }
 
+// Title tells whether the task exists and its title.
+func (r *Tasks) Title(ctx context.Context, id uuid.UUID) (string, bool, error) {
+	var title string
+	err := r.Runner.Conn(ctx).QueryRow(ctx, `SELECT title FROM tasking.task WHERE id = $1`, id).Scan(&title)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, postgres.MapError(err)
+	}
+	return title, true, nil
+}
+
 func tagIDs(tags []domain.TagRef) []uuid.UUID {
 	ids := make([]uuid.UUID, len(tags))
 	for i, t := range tags {
