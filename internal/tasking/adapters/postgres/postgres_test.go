@@ -194,6 +194,74 @@ func TestCreateGetRoundTrip(t *testing.T) {
 	}
 }
 
+// Concurrent creates, written together: each is stored whole (nullable
+// fields included, with and without assignees and tags), each publishes its
+// events, and one that refers to a tag deleted meanwhile fails alone.
+func TestConcurrentCreatesAreEachStoredOrFailAlone(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	bug := f.newTag(t, "bug")
+	gone, err := domain.NewTag(uuid.Must(uuid.NewV7()), "gone", nil, uuid.Must(uuid.NewV7()), t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := t0.Add(time.Hour)
+	const n = 40
+	tasks := make([]*domain.Task, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		in := domain.NewTask{ID: uuid.Must(uuid.NewV7()), Title: fmt.Sprint("task ", i), Status: f.status(t, domain.StatusTodo),
+			CreatedBy: uuid.Must(uuid.NewV7())}
+		switch i % 4 {
+		case 1:
+			in.Description, in.DueAt = ptr(fmt.Sprint("about ", i)), &due
+		case 2:
+			in.AssigneeIDs, in.Tags = []uuid.UUID{in.CreatedBy}, []domain.TagRef{bug.Ref()}
+		}
+		if i == 13 {
+			in.Tags = []domain.TagRef{gone.Ref()} // never stored: "no such tag"
+		}
+		task, err := domain.CreateTask(in, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tasks[i] = task
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = f.tasks.Create(ctx, task) }()
+	}
+	wg.Wait()
+	for i, task := range tasks {
+		got, gerr := f.tasks.Get(ctx, task.ID())
+		if i == 13 {
+			if kernel.KindOf(errs[i]) != kernel.KindValidation || !errors.Is(gerr, domain.ErrTaskNotFound) {
+				t.Errorf("the create with a missing tag: %v, then %v", errs[i], gerr)
+			}
+			continue
+		}
+		if errs[i] != nil || gerr != nil {
+			t.Fatalf("task %d: %v %v", i, errs[i], gerr)
+		}
+		if got.Title() != task.Title() || (got.Description() == nil) != (task.Description() == nil) ||
+			(got.DueAt() == nil) != (task.DueAt() == nil) || len(got.AssigneeIDs()) != len(task.AssigneeIDs()) ||
+			len(got.Tags()) != len(task.Tags()) || got.CreatedBy() != task.CreatedBy() {
+			t.Errorf("task %d stored as %+v, want %+v", i, got, task)
+		}
+		if task.Description() != nil && *got.Description() != *task.Description() {
+			t.Errorf("task %d description %q", i, *got.Description())
+		}
+	}
+	created := 0
+	for _, typ := range f.published(t) {
+		if typ == evts.TypeTaskCreated {
+			created++
+		}
+	}
+	if created != n-1 {
+		t.Fatalf("%d TaskCreated published, want %d", created, n-1)
+	}
+}
+
 func TestUpdateSavesChangesAndPublishes(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()

@@ -90,27 +90,41 @@ func (r *Tasks) Create(ctx context.Context, t *domain.Task) error {
 	return postgres.MapError(r.creates.Do(ctx, t), taskConstraints)
 }
 
-// insert writes tasks, each in one statement, sent together in one round
-// trip, and publishes their events.
+// insert writes tasks and publishes their events: the tasks without
+// assignees or tags (most of them) in one multi-row statement, each other
+// one in its own statement, all sent together in one round trip.
 func (r *Tasks) insert(ctx context.Context, tasks []*domain.Task) error {
+	const cols = `id, title, description, status_id, priority, due_at, created_by, version, created_at, updated_at`
 	b := &pgx.Batch{}
+	var plain []*domain.Task
 	var recorded []domain.Event
 	for _, t := range tasks {
-		args := []any{t.ID(), t.Title(), t.Description(), t.Status().ID, string(t.Priority()), t.DueAt(),
-			t.CreatedBy(), t.Version(), t.CreatedAt(), t.UpdatedAt()}
-		cols := `id, title, description, status_id, priority, due_at, created_by, version, created_at, updated_at`
-		vals := `$1, $2, $3, $4, $5, $6, $7, $8, $9, $10`
-		sql := `INSERT INTO tasking.task (` + cols + `) VALUES (` + vals + `)`
-		if len(t.AssigneeIDs()) > 0 || len(t.Tags()) > 0 {
-			args = append(args, t.AssigneeIDs(), tagIDs(t.Tags()))
-			sql = `WITH task AS (INSERT INTO tasking.task (` + cols + `, assignee_ids, tags)
-				VALUES (` + vals + `, ` + sortedIDs("$11") + `, tasking.tag_refs($12::uuid[]))),
+		recorded = append(recorded, t.Events()...)
+		if len(t.AssigneeIDs()) == 0 && len(t.Tags()) == 0 {
+			plain = append(plain, t)
+			continue
+		}
+		b.Queue(`WITH task AS (INSERT INTO tasking.task (`+cols+`, assignee_ids, tags)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, `+sortedIDs("$11")+`, tasking.tag_refs($12::uuid[]))),
 				a AS (INSERT INTO tasking.task_assignee (task_id, user_id) SELECT $1, unnest($11::uuid[])),
 				g AS (INSERT INTO tasking.task_tag (task_id, tag_id) SELECT $1, unnest($12::uuid[]))
-				SELECT`
+				SELECT`, t.ID(), t.Title(), t.Description(), t.Status().ID, string(t.Priority()), t.DueAt(),
+			t.CreatedBy(), t.Version(), t.CreatedAt(), t.UpdatedAt(), t.AssigneeIDs(), tagIDs(t.Tags()))
+	}
+	if len(plain) > 0 {
+		n := len(plain)
+		ids, titles, descs := make([]uuid.UUID, n), make([]string, n), make([]*string, n)
+		statuses, prios, dues := make([]int16, n), make([]string, n), make([]*time.Time, n)
+		creators, versions, created, updated := make([]uuid.UUID, n), make([]int64, n), make([]time.Time, n), make([]time.Time, n)
+		for i, t := range plain {
+			ids[i], titles[i], descs[i] = t.ID(), t.Title(), t.Description()
+			statuses[i], prios[i], dues[i] = int16(t.Status().ID), string(t.Priority()), t.DueAt()
+			creators[i], versions[i], created[i], updated[i] = t.CreatedBy(), t.Version(), t.CreatedAt(), t.UpdatedAt()
 		}
-		b.Queue(sql, args...)
-		recorded = append(recorded, t.Events()...)
+		b.Queue(`INSERT INTO tasking.task (`+cols+`)
+			SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::smallint[], $5::text[], $6::timestamptz[],
+			                     $7::uuid[], $8::bigint[], $9::timestamptz[], $10::timestamptz[])`,
+			ids, titles, descs, statuses, prios, dues, creators, versions, created, updated)
 	}
 	if err := r.Runner.Conn(ctx).SendBatch(ctx, b).Close(); err != nil {
 		return err
