@@ -151,6 +151,12 @@ func TestDownloadIsSafeAndSupportsRanges(t *testing.T) {
 		t.Fatalf("range: %q %q", part.Body, part.Header.Get("Content-Range"))
 	}
 	e.get(a.ContentURL, "bob", "If-None-Match", etag).Expect(t, http.StatusNotModified)
+	beyond := e.get(a.ContentURL, "bob", "Range", "bytes=20-29")
+	beyond.Expect(t, http.StatusRequestedRangeNotSatisfiable)
+	if beyond.Header.Get("Content-Type") != "application/problem+json" || beyond.Header.Get("Content-Range") != "bytes */20" ||
+		!strings.Contains(string(beyond.Body), `"code":"range_not_satisfiable"`) {
+		t.Fatalf("a range beyond the file: %v %s", beyond.Header, beyond.Body)
+	}
 
 	// A non-ASCII name: exact in filename*, ASCII fallback in filename.
 	res = e.upload(task, "alice", "Ünïcödé \"quoted\" 文件.txt", data)

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -272,8 +273,42 @@ func (h *Handlers) download(c echo.Context) error {
 	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	hd.Set("Cache-Control", "private, no-cache")
 	hd.Set("ETag", `"`+a.SHA256Hex()+`"`)
-	http.ServeContent(c.Response(), c.Request(), "", a.CreatedAt(), f)
+	http.ServeContent(&rangeProblemWriter{ResponseWriter: c.Response(), instance: c.Request().URL.Path},
+		c.Request(), "", a.CreatedAt(), f)
 	return nil
+}
+
+// rangeProblemWriter answers http.ServeContent's 416 (a Range beyond the
+// file) with a problem+json body instead of its plain text; ServeContent's
+// Content-Range ("bytes */size") stays.
+type rangeProblemWriter struct {
+	http.ResponseWriter
+	instance string
+	rejected bool
+}
+
+func (w *rangeProblemWriter) WriteHeader(code int) {
+	if code != http.StatusRequestedRangeNotSatisfiable {
+		w.ResponseWriter.WriteHeader(code)
+		return
+	}
+	w.rejected = true
+	body, _ := httpserver.Problem{Type: "/problems/range_not_satisfiable", Title: http.StatusText(code), Status: code,
+		Detail: "the Range lies outside the file; Content-Range gives its size", Instance: w.instance,
+		Code: "range_not_satisfiable"}.MarshalJSON()
+	h := w.Header()
+	h.Del(echo.HeaderContentDisposition)
+	h.Set(echo.HeaderContentType, "application/problem+json")
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	w.ResponseWriter.WriteHeader(code)
+	_, _ = w.ResponseWriter.Write(body)
+}
+
+func (w *rangeProblemWriter) Write(b []byte) (int, error) {
+	if w.rejected {
+		return len(b), nil // ServeContent's plain-text message: replaced by the problem
+	}
+	return w.ResponseWriter.Write(b)
 }
 
 // servedType is the Content-Type a stored type is served with: types a
