@@ -9,12 +9,24 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"tasktracker/internal/platform/events"
 	"tasktracker/internal/platform/pgtest"
 	"tasktracker/internal/platform/postgres"
 	"tasktracker/internal/platform/wait"
 )
+
+// deliveries counts the queued event deliveries, in state when it is set.
+func deliveries(t *testing.T, pool *pgxpool.Pool, state string) int {
+	t.Helper()
+	var n int
+	if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM river_job
+		WHERE kind = 'event_delivery' AND ($1 = '' OR state::text = $1)`, state).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
 
 type recorder struct {
 	mu   sync.Mutex
@@ -71,11 +83,7 @@ func TestEventEnqueuedOnlyWhenTransactionCommits(t *testing.T) {
 	if err := bus.Publish(ctx, committed); !errors.Is(err, events.ErrNoTransaction) {
 		t.Fatalf("Publish outside a transaction: got %v, want ErrNoTransaction", err)
 	}
-	var queued int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'event_delivery'`).Scan(&queued); err != nil {
-		t.Fatal(err)
-	}
-	if queued != 1 {
+	if queued := deliveries(t, pool, ""); queued != 1 {
 		t.Fatalf("queued deliveries = %d, want 1 (only the committed event, one subscriber)", queued)
 	}
 
@@ -200,24 +208,14 @@ func TestOnePublicationIsOneDeliveryPerSubscriberInOrder(t *testing.T) {
 	if err := runner.InTx(ctx, func(ctx context.Context) error { return bus.Publish(ctx, a1, b1, a2) }); err != nil {
 		t.Fatal(err)
 	}
-	var jobs int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'event_delivery'`).Scan(&jobs); err != nil {
-		t.Fatal(err)
-	}
-	if jobs != 2 {
+	if jobs := deliveries(t, pool, ""); jobs != 2 {
 		t.Fatalf("%d deliveries queued, want 2 (one per subscriber)", jobs)
 	}
 	if err := bus.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
 	defer bus.Stop(ctx)
-	done := func(n int) func() bool {
-		return func() bool {
-			var c int
-			_ = pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'event_delivery' AND state = 'completed'`).Scan(&c)
-			return c == n
-		}
-	}
+	done := func(n int) func() bool { return func() bool { return deliveries(t, pool, "completed") == n } }
 	wait.For(t, 10*time.Second, "both deliveries to finish", done(2))
 	// b1 again, alone (a job queued twice): both subscribers have it already.
 	if err := runner.InTx(ctx, func(ctx context.Context) error { return bus.Publish(ctx, b1) }); err != nil {
