@@ -11,6 +11,7 @@
 package events
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -113,13 +114,13 @@ func NewBus(pool *pgxpool.Pool, o Options) (*Bus, error) {
 		return nil, err
 	}
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Queues:            map[string]river.QueueConfig{queue: {MaxWorkers: cmpOr(o.Workers, 10)}},
+		Queues:            map[string]river.QueueConfig{queue: {MaxWorkers: cmp.Or(o.Workers, 10)}},
 		Workers:           workers,
 		Logger:            o.Logger.With("component", "river"),
 		FetchCooldown:     10 * time.Millisecond,
-		FetchPollInterval: cmpOr(o.PollInterval, 100*time.Millisecond),
+		FetchPollInterval: cmp.Or(o.PollInterval, 100*time.Millisecond),
 		JobTimeout:        time.Minute,
-		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cmpOr(o.VacuumInterval, 30*time.Second)),
+		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cmp.Or(o.VacuumInterval, 30*time.Second)),
 			func() (river.JobArgs, *river.InsertOpts) {
 				return vacuumQueue{}, &river.InsertOpts{Queue: queue, MaxAttempts: 1}
 			},
@@ -130,14 +131,6 @@ func NewBus(pool *pgxpool.Pool, o Options) (*Bus, error) {
 	}
 	b.client = client
 	return b, nil
-}
-
-func cmpOr[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
 }
 
 // Subscribe registers handler under a stable subscriber name (it names the
@@ -176,25 +169,22 @@ func (b *Bus) Publish(ctx context.Context, envs ...Envelope) error {
 	}
 	// One delivery per subscriber: the events it takes, in order.
 	b.mu.RLock()
-	var params []river.InsertManyParams
-	at := map[string]int{} // subscriber → its delivery in params
+	var subscribers []string // in order of first event taken
+	taken := map[string][]Envelope{}
 	for _, e := range envs {
 		for _, s := range b.byType[e.Type] {
-			i, ok := at[s]
-			if !ok {
-				i = len(params)
-				at[s] = i
-				params = append(params, river.InsertManyParams{
-					Args:       delivery{Subscriber: s},
-					InsertOpts: &river.InsertOpts{Queue: queue, MaxAttempts: 25},
-				})
+			if _, seen := taken[s]; !seen {
+				subscribers = append(subscribers, s)
 			}
-			d := params[i].Args.(delivery)
-			d.Events = append(d.Events, e)
-			params[i].Args = d
+			taken[s] = append(taken[s], e)
 		}
 	}
 	b.mu.RUnlock()
+	params := make([]river.InsertManyParams, len(subscribers))
+	for i, s := range subscribers {
+		params[i] = river.InsertManyParams{Args: delivery{Subscriber: s, Events: taken[s]},
+			InsertOpts: &river.InsertOpts{Queue: queue, MaxAttempts: 25}}
+	}
 	if len(params) == 0 {
 		return nil
 	}

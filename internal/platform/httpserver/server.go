@@ -6,6 +6,7 @@
 package httpserver
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -93,7 +94,7 @@ func New(o Options) *echo.Echo {
 		}))
 	}
 	skip := func(c echo.Context) bool { return o.Streaming(c) }
-	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cmpOr(o.BodyLimit, "1M"), Skipper: skip}))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cmp.Or(o.BodyLimit, "1M"), Skipper: skip}))
 	if o.RequestTimeout > 0 {
 		e.Use(middleware.ContextTimeoutWithConfig(middleware.ContextTimeoutConfig{Timeout: o.RequestTimeout, Skipper: skip}))
 	}
@@ -114,13 +115,6 @@ func New(o Options) *echo.Echo {
 		e.GET("/openapi.yaml", func(c echo.Context) error { return c.Blob(http.StatusOK, "application/yaml", o.OpenAPI) })
 	}
 	return e
-}
-
-func cmpOr(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // IsStreamingPath is a Streaming predicate for paths with the given
