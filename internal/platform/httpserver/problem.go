@@ -63,15 +63,16 @@ var kindStatus = map[kernel.Kind]int{
 }
 
 var echoCodes = map[int]string{
-	http.StatusNotFound:              "route_not_found",
-	http.StatusMethodNotAllowed:      "method_not_allowed",
-	http.StatusRequestEntityTooLarge: "body_too_large",
-	http.StatusUnsupportedMediaType:  "unsupported_media_type",
-	http.StatusUnauthorized:          "unauthenticated",
-	http.StatusTooManyRequests:       "rate_limited",
-	http.StatusServiceUnavailable:    "unavailable",
-	http.StatusBadRequest:            "bad_request",
-	StatusClientClosedRequest:        "client_closed_request",
+	http.StatusNotFound:                     "route_not_found",
+	http.StatusMethodNotAllowed:             "method_not_allowed",
+	http.StatusRequestEntityTooLarge:        "body_too_large",
+	http.StatusUnsupportedMediaType:         "unsupported_media_type",
+	http.StatusUnauthorized:                 "unauthenticated",
+	http.StatusTooManyRequests:              "rate_limited",
+	http.StatusServiceUnavailable:           "unavailable",
+	http.StatusBadRequest:                   "bad_request",
+	http.StatusRequestedRangeNotSatisfiable: "range_not_satisfiable",
+	StatusClientClosedRequest:               "client_closed_request",
 }
 
 // StatusClientClosedRequest is the status (nginx's convention) logged and

@@ -293,9 +293,9 @@ func (w *rangeProblemWriter) WriteHeader(code int) {
 		return
 	}
 	w.rejected = true
-	body, _ := httpserver.Problem{Type: "/problems/range_not_satisfiable", Title: http.StatusText(code), Status: code,
-		Detail: "the Range lies outside the file; Content-Range gives its size", Instance: w.instance,
-		Code: "range_not_satisfiable"}.MarshalJSON()
+	p := httpserver.ProblemFor(echo.NewHTTPError(code, "the Range lies outside the file; Content-Range gives its size"))
+	p.Instance = w.instance
+	body, _ := p.MarshalJSON()
 	h := w.Header()
 	h.Del(echo.HeaderContentDisposition)
 	h.Set(echo.HeaderContentType, "application/problem+json")
