@@ -606,3 +606,26 @@ func TestStreamAcrossInstancesWithResumeAndSessionEnd(t *testing.T) {
 		t.Fatal("the stream did not end after the session was revoked")
 	}
 }
+
+// A watch stored by a creation's delivery respects what the users did
+// before it arrived: an unwatch made after the creation stands, one made
+// before it (an old watch of the same task id, restored) gives way.
+func TestCreationWatchesRespectNewerUnwatches(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	in := newInstance(t, pool, true, false)
+	alice, bob := uuid.New(), uuid.New()
+	task := uuid.New()
+	created := envelope(t, tevents.TypeTaskCreated, alice, tevents.TaskCreated{TaskID: task, Title: "Order",
+		CreatedBy: alice, AssigneeIDs: []uuid.UUID{bob}})
+	if _, err := pool.Exec(context.Background(), `INSERT INTO notification.watcher (task_id, user_id, source, created_at, unwatched_at)
+		VALUES ($1, $2, 'manual', $3, $3), ($1, $4, 'manual', $5, $5)`,
+		task, alice, created.OccurredAt.Add(time.Second), bob, created.OccurredAt.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	in.publish(t, created)
+	settle(t, pool)
+	if got := watchersOf(t, pool, task); len(got) != 1 || got[bob] != "assignee" {
+		t.Fatalf("watchers = %v: alice unwatched after the creation, bob's unwatch was older", got)
+	}
+}

@@ -48,32 +48,46 @@ func (s *Store) LockTask(ctx context.Context, taskIDs ...uuid.UUID) error {
 	return postgres.MapError(err)
 }
 
-// AddWatchers inserts the watches; a row kept by an unwatch older than the
-// new watch comes back to life, one newer stands.
+// AddWatchers inserts the watches in one statement; a row kept by an
+// unwatch older than the new watch comes back to life, one newer stands.
+// When a user is given twice for a task (the creator also assigned), the
+// first watch counts.
 func (s *Store) AddWatchers(ctx context.Context, ws ...domain.Watcher) ([]domain.Watcher, error) {
-	b := &pgx.Batch{}
+	type pair struct{ task, user uuid.UUID }
+	first := make(map[pair]domain.Watcher, len(ws))
+	var tasks, users []uuid.UUID
+	var sources []string
+	var ats []time.Time
 	for _, w := range ws {
-		b.Queue(`INSERT INTO notification.watcher (task_id, user_id, source, created_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (task_id, user_id) DO UPDATE
-				SET source = excluded.source, created_at = excluded.created_at, unwatched_at = NULL
-				WHERE watcher.unwatched_at IS NOT NULL AND watcher.unwatched_at < excluded.created_at
-			RETURNING user_id`, w.TaskID(), w.UserID(), string(w.Source()), w.CreatedAt())
-	}
-	br := s.runner.Conn(ctx).SendBatch(ctx, b)
-	defer br.Close()
-	var added []domain.Watcher
-	for _, w := range ws {
-		var u uuid.UUID
-		err := br.QueryRow().Scan(&u)
-		if errors.Is(err, pgx.ErrNoRows) {
+		k := pair{w.TaskID(), w.UserID()}
+		if _, dup := first[k]; dup {
 			continue
 		}
-		if err != nil {
-			return nil, postgres.MapError(err)
-		}
-		added = append(added, w)
+		first[k] = w
+		tasks, users = append(tasks, k.task), append(users, k.user)
+		sources, ats = append(sources, string(w.Source())), append(ats, w.CreatedAt())
 	}
-	return added, postgres.MapError(br.Close())
+	rows, err := s.runner.Conn(ctx).Query(ctx, `INSERT INTO notification.watcher (task_id, user_id, source, created_at)
+		SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[])
+		ON CONFLICT (task_id, user_id) DO UPDATE
+			SET source = excluded.source, created_at = excluded.created_at, unwatched_at = NULL
+			WHERE watcher.unwatched_at IS NOT NULL AND watcher.unwatched_at < excluded.created_at
+		RETURNING task_id, user_id`, tasks, users, sources, ats)
+	if err != nil {
+		return nil, postgres.MapError(err)
+	}
+	isNew := map[pair]bool{}
+	var k pair
+	if _, err := pgx.ForEachRow(rows, []any{&k.task, &k.user}, func() error { isNew[k] = true; return nil }); err != nil {
+		return nil, postgres.MapError(err)
+	}
+	added := make([]domain.Watcher, 0, len(isNew))
+	for i := range tasks { // in the order given
+		if k := (pair{tasks[i], users[i]}); isNew[k] {
+			added = append(added, first[k])
+		}
+	}
+	return added, nil
 }
 
 // Unwatch keeps the row with unwatched_at set (inserting one when the
