@@ -72,3 +72,29 @@ func TestTaskReadColumnsMigrationBackfills(t *testing.T) {
 		t.Fatalf("after the migration:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// Migration 00008 drops River's GIN indexes on job args and metadata (no
+// query here searches jobs by their contents), and rolling it back restores
+// them.
+func TestRiverJobGINIndexesAreDropped(t *testing.T) {
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	gin := func() int {
+		var n int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_indexes WHERE tablename = 'river_job'
+			AND indexname IN ('river_job_args_index', 'river_job_metadata_index')`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := gin(); n != 0 {
+		t.Fatalf("%d of River's GIN indexes after migrating, want 0", n)
+	}
+	var out bytes.Buffer
+	if err := db.Down(ctx, pool, &out); err != nil || !strings.Contains(out.String(), "00008_") {
+		t.Fatalf("rolling back: %v (%s)", err, out.String())
+	}
+	if n := gin(); n != 2 {
+		t.Fatalf("%d of River's GIN indexes after rolling back, want 2", n)
+	}
+}

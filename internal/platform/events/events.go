@@ -120,6 +120,10 @@ func NewBus(pool *pgxpool.Pool, o Options) (*Bus, error) {
 		FetchCooldown:     10 * time.Millisecond,
 		FetchPollInterval: cmp.Or(o.PollInterval, 100*time.Millisecond),
 		JobTimeout:        time.Minute,
+		// Migration 00008 drops River's GIN indexes on args and metadata.
+		ReindexerIndexNames: slices.DeleteFunc(river.ReindexerIndexNamesDefault(), func(n string) bool {
+			return n == "river_job_args_index" || n == "river_job_metadata_index"
+		}),
 		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(cmp.Or(o.VacuumInterval, 30*time.Second)),
 			func() (river.JobArgs, *river.InsertOpts) {
 				return vacuumQueue{}, &river.InsertOpts{Queue: queue, MaxAttempts: 1}
