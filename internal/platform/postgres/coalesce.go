@@ -22,7 +22,9 @@ type Coalescer[T any] struct {
 	// retries serialization failures.
 	Apply func(ctx context.Context, items []T) error
 	// MaxBatch bounds a batch (64 when zero); Parallel bounds the batches
-	// in flight at once (4 when zero).
+	// in flight at once (1 when zero: one batch writing while the next one
+	// gathers made the most creates a second, at the least CPU each;
+	// docs/adr/0007).
 	MaxBatch, Parallel int
 	// Timeout bounds the writing of one batch (30 s when zero): a batch
 	// belongs to no single request, so no request's context cancels it.
@@ -47,7 +49,7 @@ func (c *Coalescer[T]) Do(ctx context.Context, item T) error {
 	p := &coalesced[T]{item: item, done: make(chan error, 1)}
 	c.mu.Lock()
 	c.pending = append(c.pending, p)
-	if c.active < cmp.Or(c.Parallel, 4) {
+	if c.active < cmp.Or(c.Parallel, 1) {
 		c.active++
 		go c.drain()
 	}
