@@ -53,10 +53,11 @@ func New(d Deps) *Module {
 	if d.Bus != nil {
 		bus = d.Bus
 	}
+	statuses := &pgrepo.Statuses{Runner: runner}
 	svc := &app.Service{
-		Tasks:    &pgrepo.Tasks{Runner: runner, Bus: bus},
+		Tasks:    &pgrepo.Tasks{Runner: runner, Bus: bus, Statuses: statuses},
 		TagRepo:  &pgrepo.Tags{Runner: runner},
-		Statuses: &pgrepo.Statuses{Runner: runner},
+		Statuses: statuses,
 		Users:    d.Users,
 		Clock:    d.Clock,
 		IDs:      d.IDs,

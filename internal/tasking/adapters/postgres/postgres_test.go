@@ -156,6 +156,30 @@ func TestStatusesAreSeeded(t *testing.T) {
 	}
 }
 
+// Reads resolve a task's status from memory, without a join; a status
+// added to the reference table after it was read (by a later migration, in
+// a running server) is found by reading the table again, in lists too.
+func TestTasksReadAStatusAddedLater(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	task := f.newTask(t, domain.NewTask{Title: "Blocked one"}, t0)
+	if got, err := f.tasks.Get(ctx, task.ID()); err != nil || got.Status().Code != "todo" {
+		t.Fatalf("Get = %v, %v", got, err)
+	}
+	if _, err := f.pool.Exec(ctx, `WITH s AS (INSERT INTO tasking.task_status (id, code, name, position, is_final)
+		VALUES (9, 'blocked', 'Blocked', 2, false)) UPDATE tasking.task SET status_id = 9 WHERE id = $1`, task.ID()); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.tasks.Get(ctx, task.ID())
+	if err != nil || got.Status() != (domain.Status{ID: 9, Code: "blocked", Name: "Blocked", Position: 2}) {
+		t.Fatalf("Get after a status was added = %+v, %v", got, err)
+	}
+	page, err := f.tasks.List(ctx, ports.ListTasks{Limit: 10, Sort: ports.SortCreatedDesc})
+	if err != nil || len(page) != 1 || page[0].Status().Code != "blocked" {
+		t.Fatalf("List = %v, %v", page, err)
+	}
+}
+
 func TestCreateGetRoundTrip(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()

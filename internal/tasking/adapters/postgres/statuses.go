@@ -23,25 +23,41 @@ type Statuses struct {
 
 // All returns the statuses by position.
 func (s *Statuses) All(ctx context.Context) ([]domain.Status, error) {
-	if err := s.load(ctx); err != nil {
+	if err := s.load(ctx, -1); err != nil {
 		return nil, err
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return s.all, nil
 }
 
-// Get returns the status with id.
+// Get returns the status with id. An id it does not know makes it read
+// the table again (a status added since), once per call.
 func (s *Statuses) Get(ctx context.Context, id int) (domain.Status, bool, error) {
-	if err := s.load(ctx); err != nil {
+	if err := s.load(ctx, -1); err != nil {
 		return domain.Status{}, false, err
 	}
+	s.mu.Lock()
 	st, ok := s.byID[id]
+	s.mu.Unlock()
+	if ok {
+		return st, true, nil
+	}
+	if err := s.load(ctx, id); err != nil {
+		return domain.Status{}, false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, ok = s.byID[id]
 	return st, ok, nil
 }
 
-func (s *Statuses) load(ctx context.Context) error {
+// load reads the table when nothing is loaded yet, or when missing (not -1)
+// is still unknown.
+func (s *Statuses) load(ctx context.Context, missing int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.byID != nil {
+	if _, known := s.byID[missing]; s.byID != nil && (missing == -1 || known) {
 		return nil
 	}
 	rows, err := s.Runner.Conn(ctx).Query(ctx,

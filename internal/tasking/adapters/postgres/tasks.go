@@ -1,9 +1,11 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,9 +26,13 @@ import (
 type Tasks struct {
 	Runner postgres.TxRunner
 	Bus    events.Publisher
+	// Statuses resolves a task's status_id from memory, so that reads need
+	// no join (one is built on Runner when nil).
+	Statuses *Statuses
 
-	once    sync.Once
-	creates *postgres.Coalescer[*domain.Task]
+	once     sync.Once
+	statuses *Statuses
+	creates  *postgres.Coalescer[*domain.Task]
 }
 
 var _ ports.TaskRepository = (*Tasks)(nil)
@@ -41,27 +47,29 @@ var taskConstraints = postgres.Constraints{
 	"task_tag_task_id_fkey":      domain.ErrTaskNotFound,
 }
 
-// taskColumns reads a whole task in one row: its status joined (t is the
-// task row, s its status). The row carries its assignees and tags itself
-// (migration 00007, docs/adr/tasking-002): no per-row subquery.
-const taskColumns = `t.id, t.title, t.description, s.id, s.code, s.name, s.position, s.is_final,
+// taskColumns reads a whole task in one row of tasking.task t. The row
+// carries its assignees and tags itself (migration 00007,
+// docs/adr/tasking-002): no per-row subquery; its status is reference data
+// resolved from memory (Statuses): no join.
+const taskColumns = `t.id, t.title, t.description, t.status_id,
 	t.priority, t.due_at, t.created_by, t.version, t.created_at, t.updated_at, t.assignee_ids, t.tags`
 
 // sortedIDs is the SQL for the sorted array of the uuid[] parameter n, as
 // task.assignee_ids stores it.
 func sortedIDs(n string) string { return `ARRAY(SELECT u FROM unnest(` + n + `::uuid[]) u ORDER BY u)` }
 
-func scanTask(row pgx.Row) (*domain.Task, error) {
+// scanTask reads a row of taskColumns; the status has only its ID until
+// resolve fills it in.
+func scanTask(row pgx.Row) (domain.TaskState, error) {
 	var s domain.TaskState
-	var statusID, position int16
+	var statusID int16
 	var prio string
 	var tagsJSON []byte
-	if err := row.Scan(&s.ID, &s.Title, &s.Description, &statusID, &s.Status.Code, &s.Status.Name, &position,
-		&s.Status.IsFinal, &prio, &s.DueAt, &s.CreatedBy, &s.Version, &s.CreatedAt, &s.UpdatedAt,
+	if err := row.Scan(&s.ID, &s.Title, &s.Description, &statusID, &prio, &s.DueAt, &s.CreatedBy, &s.Version, &s.CreatedAt, &s.UpdatedAt,
 		&s.AssigneeIDs, &tagsJSON); err != nil {
-		return nil, err
+		return s, err
 	}
-	s.Status.ID, s.Status.Position, s.Priority = int(statusID), int(position), domain.Priority(prio)
+	s.Status.ID, s.Priority = int(statusID), domain.Priority(prio)
 	var tags []struct {
 		ID    uuid.UUID `json:"id"`
 		Name  string    `json:"name"`
@@ -69,7 +77,7 @@ func scanTask(row pgx.Row) (*domain.Task, error) {
 	}
 	if string(tagsJSON) != "[]" { // most tasks have no tag
 		if err := json.Unmarshal(tagsJSON, &tags); err != nil {
-			return nil, err
+			return s, err
 		}
 	}
 	s.Tags = make([]domain.TagRef, len(tags))
@@ -77,16 +85,40 @@ func scanTask(row pgx.Row) (*domain.Task, error) {
 		s.Tags[i] = domain.TagRef{ID: t.ID, Name: t.Name, Color: t.Color}
 	}
 	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
-	return domain.RehydrateTask(s), nil
+	return s, nil
+}
+
+func (r *Tasks) init() {
+	r.once.Do(func() {
+		r.statuses = cmp.Or(r.Statuses, &Statuses{Runner: r.Runner})
+		r.creates = &postgres.Coalescer[*domain.Task]{Runner: r.Runner, Apply: r.insert}
+	})
+}
+
+// resolve fills in the scanned tasks' statuses and rehydrates them. Call
+// it after the rows are closed: it may read tasking.task_status.
+func (r *Tasks) resolve(ctx context.Context, states ...domain.TaskState) ([]*domain.Task, error) {
+	r.init()
+	out := make([]*domain.Task, len(states))
+	for i, s := range states {
+		st, ok, err := r.statuses.Get(ctx, s.Status.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !ok { // the foreign key makes this unreachable
+			return nil, fmt.Errorf("tasking: task %s has unknown status %d", s.ID, s.Status.ID)
+		}
+		s.Status = st
+		out[i] = domain.RehydrateTask(s)
+	}
+	return out, nil
 }
 
 // Create inserts the task with its assignees and tags and publishes its
 // events, in one transaction. Concurrent creates share that transaction
 // (postgres.Coalescer): one commit and one enqueueing of events for all.
 func (r *Tasks) Create(ctx context.Context, t *domain.Task) error {
-	r.once.Do(func() {
-		r.creates = &postgres.Coalescer[*domain.Task]{Runner: r.Runner, Apply: r.insert}
-	})
+	r.init()
 	return postgres.MapError(r.creates.Do(ctx, t), taskConstraints)
 }
 
@@ -134,21 +166,27 @@ func (r *Tasks) insert(ctx context.Context, tasks []*domain.Task) error {
 
 // Get reads one task in one statement.
 func (r *Tasks) Get(ctx context.Context, id uuid.UUID) (*domain.Task, error) {
-	t, err := scanTask(r.Runner.Conn(ctx).QueryRow(ctx, `SELECT `+taskColumns+`
-		FROM tasking.task t JOIN tasking.task_status s ON s.id = t.status_id WHERE t.id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, domain.ErrTaskNotFound
-	}
+	t, err := r.one(ctx, `SELECT `+taskColumns+` FROM tasking.task t WHERE t.id = $1`, id)
 	return t, postgres.MapError(err)
 }
 
 func (r *Tasks) lock(ctx context.Context, id uuid.UUID) (*domain.Task, error) {
-	t, err := scanTask(r.Runner.Conn(ctx).QueryRow(ctx, `SELECT `+taskColumns+`
-		FROM tasking.task t JOIN tasking.task_status s ON s.id = t.status_id WHERE t.id = $1 FOR UPDATE OF t`, id))
+	return r.one(ctx, `SELECT `+taskColumns+` FROM tasking.task t WHERE t.id = $1 FOR UPDATE`, id)
+}
+
+func (r *Tasks) one(ctx context.Context, sql string, id uuid.UUID) (*domain.Task, error) {
+	s, err := scanTask(r.Runner.Conn(ctx).QueryRow(ctx, sql, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, domain.ErrTaskNotFound
 	}
-	return t, err
+	if err != nil {
+		return nil, err
+	}
+	ts, err := r.resolve(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	return ts[0], nil
 }
 
 // Update loads the task FOR UPDATE, runs fn, and saves what changed with
@@ -366,13 +404,7 @@ func (r *Tasks) List(ctx context.Context, in ports.ListTasks) ([]*domain.Task, e
 	// a parameter would keep PostgreSQL from reusing one cheap plan.
 	limit := strconv.Itoa(in.Limit + 1)
 	page := func(source string) string {
-		return `SELECT ` + taskColumns + `
-		FROM (SELECT t.id, t.title, t.description, t.status_id, t.priority, t.due_at, t.created_by, t.version,
-		             t.created_at, t.updated_at, t.due_key, t.priority_rank, t.assignee_ids, t.tags
-		        FROM ` + source + `
-		       ORDER BY ` + orderBy + ` LIMIT ` + limit + `) t
-		JOIN tasking.task_status s ON s.id = t.status_id
-		ORDER BY ` + orderBy
+		return `SELECT ` + taskColumns + ` FROM ` + source + ` ORDER BY ` + orderBy + ` LIMIT ` + limit
 	}
 	if search == "" {
 		return r.query(ctx, page(`tasking.task t `+cond), args)
@@ -398,13 +430,17 @@ func (r *Tasks) query(ctx context.Context, sql string, args []any) ([]*domain.Ta
 		return nil, postgres.MapError(err)
 	}
 	defer rows.Close()
-	var out []*domain.Task
+	var states []domain.TaskState
 	for rows.Next() {
-		t, err := scanTask(rows)
+		s, err := scanTask(rows)
 		if err != nil {
 			return nil, postgres.MapError(err)
 		}
-		out = append(out, t)
+		states = append(states, s)
 	}
-	return out, postgres.MapError(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, postgres.MapError(err)
+	}
+	rows.Close()
+	return r.resolve(ctx, states...)
 }
