@@ -14,7 +14,9 @@ import (
 // request is written at once, alone: nothing waits for a timer. Each caller
 // returns when its own write has committed, or with its own error: when a
 // batch fails, each of its items is retried alone, so one bad item fails
-// only its own request (docs/adr/0006).
+// only its own request (docs/adr/0006). A batch is taken from the queue
+// only once its transaction has begun, so the writes that arrive during the
+// BEGIN round trip join it (docs/adr/0007).
 type Coalescer[T any] struct {
 	Runner TxRunner
 	// Apply writes items in the transaction that ctx carries. It must be
@@ -62,27 +64,49 @@ func (c *Coalescer[T]) Do(ctx context.Context, item T) error {
 func (c *Coalescer[T]) drain() {
 	for {
 		c.mu.Lock()
-		n := min(len(c.pending), cmp.Or(c.MaxBatch, 64))
-		if n == 0 {
+		if len(c.pending) == 0 {
 			c.active--
 			c.mu.Unlock()
 			return
 		}
-		batch := c.pending[:n:n]
-		c.pending = append([]*coalesced[T](nil), c.pending[n:]...)
 		c.mu.Unlock()
-		c.write(batch)
+		c.write()
 	}
 }
 
-func (c *Coalescer[T]) write(batch []*coalesced[T]) {
+// take removes the next batch from the queue.
+func (c *Coalescer[T]) take() []*coalesced[T] {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := min(len(c.pending), cmp.Or(c.MaxBatch, 64))
+	batch := c.pending[:n:n]
+	c.pending = append([]*coalesced[T](nil), c.pending[n:]...)
+	return batch
+}
+
+// write writes the next batch. The batch is taken once the transaction has
+// begun, so the writes that arrive during that round trip join it.
+func (c *Coalescer[T]) write() {
 	ctx, cancel := context.WithTimeout(context.Background(), cmp.Or(c.Timeout, 30*time.Second))
 	defer cancel()
-	items := make([]T, len(batch))
-	for i, p := range batch {
-		items[i] = p.item
+	var batch []*coalesced[T]
+	var items []T
+	err := c.Runner.InTx(ctx, func(ctx context.Context) error {
+		if batch == nil { // not on a retry of the transaction
+			batch = c.take()
+			items = make([]T, len(batch))
+			for i, p := range batch {
+				items[i] = p.item
+			}
+		}
+		if len(items) == 0 {
+			return nil // another batch took them
+		}
+		return c.Apply(ctx, items)
+	})
+	if batch == nil { // the transaction never began: each item on its own
+		batch = c.take()
 	}
-	err := c.Runner.InTx(ctx, func(ctx context.Context) error { return c.Apply(ctx, items) })
 	if err == nil || len(batch) == 1 {
 		for _, p := range batch {
 			p.done <- err
