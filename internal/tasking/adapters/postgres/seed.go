@@ -40,6 +40,11 @@ func SeedTasks(ctx context.Context, runner postgres.TxRunner, n int, users []uui
 		}
 		err := runner.InTx(ctx, func(ctx context.Context) error {
 			db := runner.Conn(ctx)
+			// The search index takes the batch into its pending list and
+			// merges it at the end: faster than a merge every 4 MB.
+			if _, err := db.Exec(ctx, `SET LOCAL gin_pending_list_limit = '256MB'`); err != nil {
+				return err
+			}
 			_, err := db.CopyFrom(ctx, pgx.Identifier{"tasking", "task"},
 				[]string{"id", "title", "description", "status_id", "priority", "due_at", "created_by", "version", "created_at", "updated_at", "assignee_ids"},
 				pgx.CopyFromSlice(len(ids), func(i int) ([]any, error) {
@@ -72,7 +77,13 @@ func SeedTasks(ctx context.Context, runner postgres.TxRunner, n int, users []uui
 			return postgres.MapError(err)
 		}
 	}
-	// Fresh statistics, so that the planner sees the loaded rows at once.
-	_, err := runner.Conn(ctx).Exec(ctx, `ANALYZE tasking.task, tasking.task_assignee`)
+	// Merge the search index's pending list (otherwise every search scans
+	// it until a vacuum runs, and autovacuum may be off), and give the
+	// planner fresh statistics, so the loaded rows are searched and planned
+	// as a long-lived table's would be.
+	_, err := runner.Conn(ctx).Exec(ctx, `SELECT gin_clean_pending_list('tasking.task_search_idx')`)
+	if err == nil {
+		_, err = runner.Conn(ctx).Exec(ctx, `ANALYZE tasking.task, tasking.task_assignee`)
+	}
 	return postgres.MapError(err)
 }
