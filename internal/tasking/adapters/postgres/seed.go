@@ -40,8 +40,8 @@ func SeedTasks(ctx context.Context, runner postgres.TxRunner, n int, users []uui
 		}
 		err := runner.InTx(ctx, func(ctx context.Context) error {
 			db := runner.Conn(ctx)
-			// The search index takes the batch into its pending list and
-			// merges it at the end: faster than a merge every 4 MB.
+			// The search index takes the batches into its pending list,
+			// merged once at the end (below) instead of every 4 MB.
 			if _, err := db.Exec(ctx, `SET LOCAL gin_pending_list_limit = '256MB'`); err != nil {
 				return err
 			}
