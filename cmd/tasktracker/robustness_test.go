@@ -50,7 +50,8 @@ func TestNoRouteAnswers500ToBadInput(t *testing.T) {
 		if res.StatusCode >= 500 {
 			t.Errorf("%s %s (%q, body %q) answered %d: %s", method, path, ctype, body, res.StatusCode, b)
 		}
-		if res.StatusCode >= 400 && !strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") {
+		// (A HEAD error has no body to describe: the status alone, as apitest expects.)
+		if res.StatusCode >= 400 && method != http.MethodHead && !strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") {
 			t.Errorf("%s %s answered %d with %q", method, path, res.StatusCode, res.Header.Get("Content-Type"))
 		}
 	}
@@ -70,7 +71,7 @@ func TestNoRouteAnswers500ToBadInput(t *testing.T) {
 			for _, q := range queries {
 				send(r.Method, path+q, "", "")
 			}
-			if r.Method == http.MethodGet || r.Method == http.MethodDelete {
+			if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodDelete {
 				continue
 			}
 			for _, b := range bodies {

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 type attachment struct {
@@ -151,6 +153,15 @@ func TestDownloadIsSafeAndSupportsRanges(t *testing.T) {
 		t.Fatalf("range: %q %q", part.Body, part.Header.Get("Content-Range"))
 	}
 	e.get(a.ContentURL, "bob", "If-None-Match", etag).Expect(t, http.StatusNotModified)
+	// HEAD: GET's headers, no body; 304 and 404 as GET.
+	head := e.Request(http.MethodHead, a.ContentURL, "bob", nil)
+	head.Expect(t, http.StatusOK)
+	if h := head.Header; len(head.Body) != 0 || h.Get("Content-Length") != "20" || h.Get("ETag") != etag ||
+		h.Get("Content-Disposition") != dl.Header.Get("Content-Disposition") || h.Get("Accept-Ranges") != "bytes" {
+		t.Fatalf("HEAD: %v %q", h, head.Body)
+	}
+	e.Request(http.MethodHead, a.ContentURL, "bob", nil, "If-None-Match", etag).Expect(t, http.StatusNotModified)
+	e.Request(http.MethodHead, "/attachments/"+uuid.NewString()+"/content", "bob", nil).Expect(t, http.StatusNotFound)
 	beyond := e.get(a.ContentURL, "bob", "Range", "bytes=20-29")
 	beyond.Expect(t, http.StatusRequestedRangeNotSatisfiable)
 	if beyond.Header.Get("Content-Type") != "application/problem+json" || beyond.Header.Get("Content-Range") != "bytes */20" ||

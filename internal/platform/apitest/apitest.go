@@ -252,14 +252,14 @@ func (p Problem) Fields() []string {
 }
 
 // Expect fails the test unless the response has the given status; for an
-// error status it returns the decoded problem.
+// error status it returns the decoded problem (none for HEAD: no body).
 func (r *Response) Expect(t testing.TB, status int) Problem {
 	t.Helper()
 	if r.StatusCode != status {
 		t.Fatalf("%s %s: status %d, want %d; body: %s", r.Request.Method, r.Request.URL.Path, r.StatusCode, status, truncate(r.Body))
 	}
 	var p Problem
-	if status >= 400 {
+	if status >= 400 && r.Request.Method != http.MethodHead {
 		r.Decode(t, &p)
 	}
 	return p

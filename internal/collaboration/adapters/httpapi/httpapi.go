@@ -41,6 +41,7 @@ func (h *Handlers) Routes(e *echo.Echo, auth echo.MiddlewareFunc) {
 	g.GET("/tasks/:id/attachments", listByTask(h.Attachments.ListAttachments, toAttachment))
 	g.GET("/attachments/:id", h.getAttachment)
 	g.GET("/attachments/:id/content", h.download)
+	g.HEAD("/attachments/:id/content", h.download) // the same headers, no body (http.ServeContent)
 	g.DELETE("/attachments/:id", deleteByID(h.Attachments.DeleteAttachment))
 
 	g.POST("/tasks/:id/time-logs", h.logTime)
@@ -61,6 +62,7 @@ type authed struct {
 }
 
 func (a authed) GET(p string, h echo.HandlerFunc)    { a.e.GET(p, h, a.auth) }
+func (a authed) HEAD(p string, h echo.HandlerFunc)   { a.e.HEAD(p, h, a.auth) }
 func (a authed) POST(p string, h echo.HandlerFunc)   { a.e.POST(p, h, a.auth) }
 func (a authed) PATCH(p string, h echo.HandlerFunc)  { a.e.PATCH(p, h, a.auth) }
 func (a authed) DELETE(p string, h echo.HandlerFunc) { a.e.DELETE(p, h, a.auth) }
