@@ -91,9 +91,10 @@ func (c *Coalescer[T]) write() {
 	defer cancel()
 	var batch []*coalesced[T]
 	var items []T
+	taken := false
 	err := c.Runner.InTx(ctx, func(ctx context.Context) error {
-		if batch == nil { // not on a retry of the transaction
-			batch = c.take()
+		if !taken { // not on a retry of the transaction
+			batch, taken = c.take(), true
 			items = make([]T, len(batch))
 			for i, p := range batch {
 				items[i] = p.item
@@ -104,7 +105,7 @@ func (c *Coalescer[T]) write() {
 		}
 		return c.Apply(ctx, items)
 	})
-	if batch == nil { // the transaction never began: each item on its own
+	if !taken { // the transaction never began: each item on its own
 		batch = c.take()
 	}
 	if err == nil || len(batch) == 1 {
